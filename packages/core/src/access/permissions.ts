@@ -1,0 +1,103 @@
+/**
+ * Roles and the one permission matrix. A permission is `Resource.read` or `Resource.write`; the matching
+ * OAuth scope for a machine client is `system/Resource.read` (SMART on FHIR style).
+ *
+ * Each role gets only what its work needs: a flow coordinator never sees elective waiting lists; an admin runs
+ * accounts and the audit log but does not read patient records.
+ */
+export const ROLES = [
+  'booking-clerk',
+  'team-leader',
+  'clinician',
+  'service-manager',
+  'flow-coordinator',
+  'care-coordinator',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  'booking-clerk': 'Booking clerk',
+  'team-leader': 'Team leader',
+  clinician: 'Clinician',
+  'service-manager': 'Service manager',
+  'flow-coordinator': 'Patient flow coordinator',
+  'care-coordinator': 'Care coordinator',
+  admin: 'Administrator',
+};
+
+export const PERMISSIONS = [
+  /** Patient demographics and communication needs. */
+  'Patient.read',
+  'Patient.write',
+  /** Waiting-list summaries and the patient tracking list. */
+  'WaitingList.read',
+  /** The organisation's reference data: specialties, clinicians, locations. */
+  'Organization.read',
+  /** Staff accounts and machine clients. */
+  'Staff.read',
+  'Staff.write',
+  /** The audit trail. */
+  'AuditEvent.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MATRIX: Record<Role, readonly Permission[]> = {
+  'booking-clerk': ['Patient.read', 'Patient.write', 'WaitingList.read', 'Organization.read'],
+  'team-leader': ['Patient.read', 'Patient.write', 'WaitingList.read', 'Organization.read', 'Staff.read'],
+  clinician: ['Patient.read', 'WaitingList.read', 'Organization.read'],
+  'service-manager': ['Patient.read', 'WaitingList.read', 'Organization.read', 'Staff.read'],
+  'flow-coordinator': ['Organization.read'],
+  'care-coordinator': ['Patient.read', 'Patient.write', 'Organization.read'],
+  admin: ['Organization.read', 'Staff.read', 'Staff.write', 'AuditEvent.read'],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return MATRIX[role];
+}
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+export function scopeOf(permission: Permission): string {
+  return `system/${permission}`;
+}
+
+export type ScopeResult = { ok: true; permissions: Permission[] } | { ok: false; message: string };
+
+/**
+ * Resolves a requested OAuth scope string against what a role allows. An empty or absent scope grants
+ * everything the role allows. `system/*.read` and `system/*.*` (or `system/*.write`) expand within the role.
+ * A scope the role does not allow, or one we do not know, is refused as a whole.
+ */
+export function resolveScopes(role: Role, requested: string | undefined): ScopeResult {
+  const allowed = MATRIX[role];
+  const words = (requested ?? '').split(/\s+/).filter((w) => w.length > 0);
+  if (words.length === 0) return { ok: true, permissions: [...allowed] };
+  const granted = new Set<Permission>();
+  for (const word of words) {
+    const match = /^system\/([A-Za-z*]+)\.(read|write|\*)$/.exec(word);
+    if (!match) return { ok: false, message: `Scope "${word}" is not of the form system/Resource.read` };
+    const [, resource, access] = match;
+    const wanted = PERMISSIONS.filter(
+      (p) =>
+        (resource === '*' || p.startsWith(`${resource}.`)) && (access === '*' || p.endsWith(`.${access}`)),
+    );
+    if (resource !== '*' && wanted.length === 0) return { ok: false, message: `Scope "${word}" is not known` };
+    const permitted = wanted.filter((p) => allowed.includes(p));
+    if (resource !== '*' && permitted.length < wanted.length) {
+      return { ok: false, message: `Scope "${word}" is not allowed for this client's role` };
+    }
+    for (const p of permitted) granted.add(p);
+  }
+  return { ok: true, permissions: [...granted] };
+}

@@ -1,0 +1,17 @@
+export {
+  parsePlainDate,
+  daysBetween,
+  addDays,
+  addWeeks,
+  weeksWaited,
+  compareDates,
+  isBefore,
+  isAfter,
+  minDate,
+  maxDate,
+} from './plain-date';
+export { LONDON, DISAMBIGUATIONS, londonDateOf, instantToLondon, londonDateTimeToInstant } from './london';
+export type { Disambiguation } from './london';
+export { formatUkDate, formatUkDateLong } from './format';
+export { fixedClock } from './clock';
+export type { Clock } from './clock';

@@ -1,0 +1,48 @@
+import { Temporal } from 'temporal-polyfill';
+
+export const LONDON = 'Europe/London';
+
+/**
+ * How to resolve a London wall-clock time that does not exist (clocks go forward in March) or
+ * happens twice (clocks go back in October). Same meaning as Temporal's `disambiguation` option.
+ */
+export const DISAMBIGUATIONS = ['compatible', 'earlier', 'later', 'reject'] as const;
+export type Disambiguation = (typeof DISAMBIGUATIONS)[number];
+
+/** The calendar date in Europe/London at the given instant. */
+export function londonDateOf(instant: Temporal.Instant): Temporal.PlainDate {
+  return instantToLondon(instant).toPlainDate();
+}
+
+/** The given instant as a London zoned date-time (offset +00:00 in GMT, +01:00 in BST). */
+export function instantToLondon(instant: Temporal.Instant): Temporal.ZonedDateTime {
+  return instant.toZonedDateTimeISO(LONDON);
+}
+
+/**
+ * The instant at which London's wall clock shows `time` on `date`.
+ *
+ * - 'compatible' (default): a skipped time moves forward by the gap (01:30 on the spring-forward
+ *   day becomes 02:30 BST); a repeated time takes the earlier (BST) occurrence.
+ * - 'earlier' / 'later': pick the earlier or later candidate.
+ * - 'reject': throw a RangeError for skipped or repeated times.
+ */
+export function londonDateTimeToInstant(
+  date: Temporal.PlainDate,
+  time: Temporal.PlainTime,
+  disambiguation: Disambiguation = 'compatible',
+): Temporal.Instant {
+  const wallClock = date.toPlainDateTime(time);
+  if (disambiguation !== 'reject') {
+    return wallClock.toZonedDateTime(LONDON, { disambiguation }).toInstant();
+  }
+  const earlier = wallClock.toZonedDateTime(LONDON, { disambiguation: 'earlier' });
+  const later = wallClock.toZonedDateTime(LONDON, { disambiguation: 'later' });
+  if (!earlier.toPlainDateTime().equals(wallClock)) {
+    throw new RangeError(`${wallClock.toString()} does not exist in ${LONDON} (the clocks go forward)`);
+  }
+  if (!earlier.toInstant().equals(later.toInstant())) {
+    throw new RangeError(`${wallClock.toString()} happens twice in ${LONDON} (the clocks go back)`);
+  }
+  return earlier.toInstant();
+}

@@ -1,0 +1,96 @@
+/**
+ * The audit log: who did what to which record, when, from where. Append-only in the database (a trigger
+ * refuses UPDATE, DELETE and TRUNCATE). Feature services write their audit rows in the same transaction as the
+ * read or write they record, so a record is never touched without a trace.
+ */
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { auditLog } from '../db/schema';
+import type { RequestContext } from '../auth/principal';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  patientId?: string | null;
+  outcome?: AuditOutcome;
+  /** Never patient-identifiable: ids and counts only. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditActor {
+  orgId: string;
+  actorType: 'user' | 'client' | 'anonymous' | 'system';
+  actorId: string;
+  actorRole: string;
+  clientAddress?: string | null;
+  requestId?: string | null;
+  at?: Date;
+}
+
+export function actorOf(ctx: RequestContext): AuditActor {
+  return {
+    orgId: ctx.principal.orgId,
+    actorType: ctx.principal.kind,
+    actorId: ctx.principal.id,
+    actorRole: ctx.principal.role,
+    clientAddress: ctx.clientAddress,
+    requestId: ctx.requestId,
+    at: ctx.now,
+  };
+}
+
+export async function writeAudit(db: Database, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((e) => ({
+      orgId: actor.orgId,
+      at: actor.at ?? new Date(),
+      actorType: actor.actorType,
+      actorId: actor.actorId,
+      actorRole: actor.actorRole,
+      action: e.action,
+      resourceType: e.resourceType,
+      resourceId: e.resourceId ?? null,
+      patientId: e.patientId ?? null,
+      outcome: e.outcome ?? 'success',
+      clientAddress: actor.clientAddress ?? null,
+      requestId: actor.requestId ?? null,
+      detail: e.detail ?? null,
+    })),
+  );
+}
+
+export const audit = (db: Database, ctx: RequestContext, ...entries: AuditEntry[]): Promise<void> =>
+  writeAudit(db, actorOf(ctx), entries);
+
+export interface AuditQuery {
+  patientId?: string | undefined;
+  actorId?: string | undefined;
+  action?: string | undefined;
+  resourceType?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  /** Return rows with an id lower than this (paging backwards in time). */
+  before?: number | undefined;
+}
+
+export async function queryAudit(db: Database, orgId: string, q: AuditQuery) {
+  const where: SQL[] = [eq(auditLog.orgId, orgId)];
+  if (q.patientId) where.push(eq(auditLog.patientId, q.patientId));
+  if (q.actorId) where.push(eq(auditLog.actorId, q.actorId));
+  if (q.action) where.push(eq(auditLog.action, q.action));
+  if (q.resourceType) where.push(eq(auditLog.resourceType, q.resourceType));
+  if (q.from) where.push(gte(auditLog.at, q.from));
+  if (q.to) where.push(lt(auditLog.at, q.to));
+  if (q.before !== undefined) where.push(lt(auditLog.id, q.before));
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit);
+}

@@ -1,0 +1,242 @@
+/**
+ * The one schema. Every table carries `org_id`, and `org_id` leads every primary key and unique constraint, so
+ * that a large deployment can distribute the tables by organisation (Citus `create_distributed_table(..., 'org_id')`).
+ *
+ * Change this file, then run `npm run db:generate` to write the next SQL migration into ./migrations.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  foreignKey,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const organisations = pgTable('organisations', {
+  orgId: uuid('org_id').primaryKey(),
+  odsCode: text('ods_code').notNull(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    email: text('email'),
+    role: text('role').notNull(),
+    passwordHash: text('password_hash'),
+    oidcSubject: text('oidc_subject'),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('staff_users_username_uq').on(t.orgId, t.username),
+    index('staff_users_username_idx').on(t.username),
+    index('staff_users_oidc_subject_idx').on(t.oidcSubject),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    orgId: uuid('org_id').notNull(),
+    /** SHA-256 of the session token; the token itself is only ever in the cookie. */
+    id: text('id').notNull(),
+    userId: uuid('user_id').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [staffUsers.orgId, staffUsers.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+export const oauthClients = pgTable(
+  'oauth_clients',
+  {
+    orgId: uuid('org_id').notNull(),
+    clientId: text('client_id').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    /** SHA-256 of the high-entropy client secret (see docs/adr/0004). */
+    secretHash: text('secret_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.clientId] }), index('oauth_clients_client_id_idx').on(t.clientId)],
+);
+
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    orgId: uuid('org_id').notNull(),
+    /** SHA-256 of the bearer token. */
+    id: text('id').notNull(),
+    clientId: text('client_id').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+/** Append-only: a trigger (migration 0001) refuses UPDATE, DELETE and TRUNCATE. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    patientId: uuid('patient_id'),
+    outcome: text('outcome').notNull(),
+    clientAddress: text('client_address'),
+    requestId: text('request_id'),
+    detail: jsonb('detail'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('audit_log_patient_idx').on(t.orgId, t.patientId),
+    index('audit_log_at_idx').on(t.orgId, t.at),
+  ],
+);
+
+export const specialties = pgTable(
+  'specialties',
+  {
+    orgId: uuid('org_id').notNull(),
+    /** Treatment function code, e.g. 110 for trauma and orthopaedics. */
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.code] })],
+);
+
+export const clinicians = pgTable(
+  'clinicians',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    /** GMC (doctors) or other professional registration code. */
+    registrationCode: text('registration_code').notNull(),
+    title: text('title').notNull(),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    grade: text('grade').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('clinicians_registration_uq').on(t.orgId, t.registrationCode),
+    foreignKey({ columns: [t.orgId, t.specialtyCode], foreignColumns: [specialties.orgId, specialties.code] }),
+  ],
+);
+
+export const locations = pgTable(
+  'locations',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    siteCode: text('site_code').notNull(),
+    name: text('name').notNull(),
+    site: text('site').notNull(),
+    addressLine: text('address_line').notNull(),
+    postcode: text('postcode').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+export const patients = pgTable(
+  'patients',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    nhsNumber: text('nhs_number').notNull(),
+    /** Local hospital number (medical record number). */
+    mrn: text('mrn').notNull(),
+    title: text('title'),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    sex: text('sex').notNull(),
+    addressLine1: text('address_line1').notNull(),
+    addressLine2: text('address_line2'),
+    town: text('town').notNull(),
+    postcode: text('postcode').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    gpPracticeCode: text('gp_practice_code'),
+    /** Spoken language when an interpreter is needed (null: none needed). */
+    interpreterLanguage: text('interpreter_language'),
+    /** Accessible Information Standard needs, e.g. large-print, bsl, easy-read, braille. */
+    communicationNeeds: text('communication_needs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    transportEligible: boolean('transport_eligible').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('patients_nhs_number_uq').on(t.orgId, t.nhsNumber),
+    unique('patients_mrn_uq').on(t.orgId, t.mrn),
+  ],
+);
+
+export const pathways = pgTable(
+  'pathways',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** Patient pathway identifier (up to 20 characters) and its issuer. */
+    ppid: text('ppid').notNull(),
+    ppidIssuer: text('ppid_issuer').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    clinicianId: uuid('clinician_id'),
+    source: text('source').notNull(),
+    priority: text('priority').notNull(),
+    referralReceivedDate: date('referral_received_date', { mode: 'string' }).notNull(),
+    clockStartDate: date('clock_start_date', { mode: 'string' }).notNull(),
+    status: text('status').notNull(),
+    closedDate: date('closed_date', { mode: 'string' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('pathways_ppid_uq').on(t.orgId, t.ppidIssuer, t.ppid),
+    index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
+    index('pathways_patient_idx').on(t.orgId, t.patientId),
+    foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
+    foreignKey({ columns: [t.orgId, t.specialtyCode], foreignColumns: [specialties.orgId, specialties.code] }),
+    foreignKey({ columns: [t.orgId, t.clinicianId], foreignColumns: [clinicians.orgId, clinicians.id] }),
+  ],
+);

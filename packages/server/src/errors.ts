@@ -1,0 +1,60 @@
+/**
+ * The one catalogue of errors. Feature code throws `AppError` with a code from here; the HTTP layer maps it to
+ * RFC 9457 problem+json in one place (http/problems.ts). Codes are stable: clients may depend on them.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, title: 'Your request has errors' },
+  bad_request: { status: 400, title: 'The request could not be read' },
+  unauthenticated: { status: 401, title: 'Sign in to continue' },
+  sign_in_failed: { status: 401, title: 'Sign-in failed' },
+  account_locked: { status: 423, title: 'Account locked' },
+  forbidden: { status: 403, title: 'You do not have permission to do this' },
+  csrf_failed: { status: 403, title: 'The request could not be verified' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'Request too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  oidc_not_configured: { status: 404, title: 'Single sign-on is not set up' },
+  oidc_failed: { status: 401, title: 'Single sign-on failed' },
+  internal_error: { status: 500, title: 'Something went wrong' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  /** JSON pointer to the offending value, e.g. `/body/nhsNumber` or `/query/limit`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly title: string;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.title = ERRORS[code].title;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+/** A validation error naming one field. */
+export function invalid(field: string, message: string): AppError {
+  return new AppError('validation_failed', message, { errors: [{ field, message }] });
+}
+
+export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found`);

@@ -1,0 +1,72 @@
+/**
+ * A small, named organisation for API tests: one member of staff per role (password `Correct-horse-1`), two
+ * specialties, a few synthetic patients (test-range NHS numbers) and open pathways.
+ */
+import { randomUUID } from 'node:crypto';
+import { ROLES, type Role } from '@pathflow/core';
+import type { Database } from '../../src/db/client';
+import { clinicians, organisations, pathways, patients, specialties } from '../../src/db/schema';
+import { createUser } from '../../src/auth/users';
+
+export const PASSWORD = 'Correct-horse-1';
+
+export interface Fixture {
+  orgId: string;
+  odsCode: string;
+  users: Record<Role, { id: string; username: string }>;
+  patients: { alice: string; bob: string };
+}
+
+export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixture> {
+  const orgId = randomUUID();
+  await db.insert(organisations).values({ orgId, odsCode, name: `Test Trust ${odsCode}` });
+  const users = {} as Fixture['users'];
+  for (const role of ROLES) {
+    const username = `${role}`;
+    const { id } = await createUser(db, { orgId, username, displayName: `Test ${role}`, role, password: PASSWORD });
+    users[role] = { id, username };
+  }
+  await db.insert(specialties).values([
+    { orgId, code: '110', name: 'Trauma and orthopaedics' },
+    { orgId, code: '120', name: 'Ear, nose and throat' },
+  ]);
+  const consultant = randomUUID();
+  await db.insert(clinicians).values({
+    orgId,
+    id: consultant,
+    registrationCode: 'C1234567',
+    title: 'Ms',
+    givenName: 'Ada',
+    familyName: 'Surgeon',
+    specialtyCode: '110',
+    grade: 'consultant',
+  });
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const base = { orgId, addressLine1: '1 Test Street', town: 'Leeds', postcode: 'LS1 4AP', sex: 'female' };
+  await db.insert(patients).values([
+    { ...base, id: alice, nhsNumber: '9990000018', mrn: 'T0001', givenName: 'Alice', familyName: 'Example', dateOfBirth: '1970-01-31' },
+    { ...base, id: bob, nhsNumber: '9990000026', mrn: 'T0002', givenName: 'Bob', familyName: 'Sample', dateOfBirth: '1985-06-15', sex: 'male' },
+  ]);
+  const pathway = (patientId: string, n: number, specialtyCode: string, status = 'open') => ({
+    orgId,
+    id: randomUUID(),
+    patientId,
+    ppid: `XT1PPID${String(n).padStart(6, '0')}`,
+    ppidIssuer: odsCode,
+    specialtyCode,
+    clinicianId: specialtyCode === '110' ? consultant : null,
+    source: 'gp-referral',
+    priority: 'routine',
+    referralReceivedDate: '2026-09-01',
+    clockStartDate: '2026-09-01',
+    status,
+  });
+  await db.insert(pathways).values([
+    pathway(alice, 1, '110'),
+    pathway(bob, 2, '110'),
+    pathway(bob, 3, '120'),
+    pathway(alice, 4, '120', 'closed'),
+  ]);
+  return { orgId, odsCode, users, patients: { alice, bob } };
+}
