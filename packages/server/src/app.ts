@@ -19,6 +19,7 @@ import { registerAuth } from './http/auth';
 import { registerErrorHandling, sendProblem } from './http/problems';
 import { auditRoutes } from './features/audit/routes';
 import { authRoutes } from './features/auth/routes';
+import { oidcRoutes } from './features/auth/oidc-routes';
 import { healthRoutes } from './features/health/routes';
 import { oauthRoutes } from './features/oauth/routes';
 import { patientRoutes } from './features/patients/routes';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     async (api) => {
       authRoutes(api, routeDeps);
+      oidcRoutes(api, routeDeps);
       specialtyRoutes(api, routeDeps);
       patientRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);

@@ -58,3 +58,18 @@ export function invalid(field: string, message: string): AppError {
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found`);
+
+/** Runs `fn`, re-pointing field errors it throws under `prefix` (e.g. `/body`), for code shared with the CLI. */
+export async function underField<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError && err.errors) {
+      throw new AppError(err.code, err.message, {
+        errors: err.errors.map((e) => ({ ...e, field: `${prefix}${e.field}` })),
+        ...(err.headers ? { headers: err.headers } : {}),
+      });
+    }
+    throw err;
+  }
+}

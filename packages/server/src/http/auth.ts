@@ -19,10 +19,20 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
+  interface FastifyInstance {
+    /** Every data route with what it requires: the permission matrix tests walk this list. */
+    routeCatalogue: RouteInfo[];
+  }
   interface FastifyRequest {
     principal: Principal | null;
     sessionExpiresAt: Date | null;
   }
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  auth: RouteAuth;
 }
 
 export interface AuthOptions {
@@ -38,11 +48,14 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionExpiresAt', null);
 
+  const catalogue: RouteInfo[] = [];
+  app.decorate('routeCatalogue', catalogue);
   app.addHook('onRoute', (route) => {
     // Static files of the web app are public; everything that serves data must say who may call it.
-    if (API_PATH.test(route.url) && route.config?.auth === undefined) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no config.auth`);
-    }
+    if (!API_PATH.test(route.url) && !route.url.startsWith('/health')) return;
+    const auth = route.config?.auth;
+    if (auth === undefined) throw new Error(`Route ${String(route.method)} ${route.url} declares no config.auth`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') catalogue.push({ method, url: route.url, auth });
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -36,7 +36,8 @@ interface AjvError {
 
 /** Turns Ajv's validation errors into plain-English field errors with JSON pointers into the request. */
 export function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
-  const part = context ?? 'body';
+  // Fastify calls the query string "querystring"; our pointers say /query like the rest of the API.
+  const part = context === 'querystring' ? 'query' : (context ?? 'body');
   return validation.map((v) => {
     let path = v.instancePath;
     let message = v.message ?? 'is not valid';

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@pathflow/core';
 import type { Database } from '../../src/db/client';
-import { clinicians, organisations, pathways, patients, specialties } from '../../src/db/schema';
-import { createUser } from '../../src/auth/users';
+import { clinicians, organisations, pathways, patients, specialties, staffUsers } from '../../src/db/schema';
+import { hashPassword } from '../../src/auth/secrets';
 
 export const PASSWORD = 'Correct-horse-1';
 
@@ -17,15 +17,19 @@ export interface Fixture {
   patients: { alice: string; bob: string };
 }
 
+let passwordHash: Promise<string> | undefined;
+
 export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixture> {
   const orgId = randomUUID();
   await db.insert(organisations).values({ orgId, odsCode, name: `Test Trust ${odsCode}` });
+  // argon2 is slow by design: hash the shared test password once per process.
+  passwordHash ??= hashPassword(PASSWORD);
+  const hash = await passwordHash;
   const users = {} as Fixture['users'];
-  for (const role of ROLES) {
-    const username = `${role}`;
-    const { id } = await createUser(db, { orgId, username, displayName: `Test ${role}`, role, password: PASSWORD });
-    users[role] = { id, username };
-  }
+  for (const role of ROLES) users[role] = { id: randomUUID(), username: role };
+  await db.insert(staffUsers).values(
+    ROLES.map((role) => ({ orgId, id: users[role].id, username: role, displayName: `Test ${role}`, role, passwordHash: hash })),
+  );
   await db.insert(specialties).values([
     { orgId, code: '110', name: 'Trauma and orthopaedics' },
     { orgId, code: '120', name: 'Ear, nose and throat' },

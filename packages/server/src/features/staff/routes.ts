@@ -8,6 +8,7 @@ import { audit } from '../../audit/audit';
 import { createUser } from '../../auth/users';
 import { staffUsers } from '../../db/schema';
 import { contextOf } from '../../http/auth';
+import { underField } from '../../errors';
 
 /** Staff accounts: listed by team leaders, managers and admins; created by admins. */
 export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
@@ -50,7 +51,7 @@ export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
     async (request, reply) => {
       const ctx = contextOf(request, deps.now);
       const created = await db.transaction(async (tx) => {
-        const user = await createUser(tx, { ...request.body, orgId: ctx.principal.orgId });
+        const user = await underField('/body', () => createUser(tx, { ...request.body, orgId: ctx.principal.orgId }));
         await audit(tx, ctx, { action: 'StaffUser.create', resourceType: 'StaffUser', resourceId: user.id });
         return user;
       });

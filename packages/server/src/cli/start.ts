@@ -1,0 +1,55 @@
+import { asc, eq } from 'drizzle-orm';
+import { buildApp } from '../app';
+import { loadConfig } from '../config';
+import { openDatabase, type Database } from '../db/client';
+import { organisations, staffUsers } from '../db/schema';
+import { serverLogger } from '../logger';
+import { DEMO_ORG_ODS, DEMO_PASSWORD, isDatabaseEmpty, seedTrust } from '../seed';
+
+async function demoAccounts(db: Database) {
+  return db
+    .select({ username: staffUsers.username, role: staffUsers.role })
+    .from(staffUsers)
+    .innerJoin(organisations, eq(organisations.orgId, staffUsers.orgId))
+    .where(eq(organisations.odsCode, DEMO_ORG_ODS))
+    .orderBy(asc(staffUsers.username));
+}
+
+export async function start(opts: { port?: number }): Promise<void> {
+  const config = loadConfig();
+  if (opts.port !== undefined) config.port = opts.port;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await handle.migrate();
+  if (config.seed === 'demo' && (await isDatabaseEmpty(handle.db))) {
+    out('The database is empty: loading the demo trust (synthetic patients only)...');
+    const summary = await seedTrust(handle, { size: 'demo', seed: 1 });
+    out(`Demo trust loaded in ${summary.seconds.toFixed(1)} s.`);
+  }
+  const app = await buildApp({ handle, config, logger: serverLogger(config.logLevel) });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const accounts = await demoAccounts(handle.db);
+  out('');
+  out(`Pathflow is running at http://${shown}:${port}`);
+  out(`Database: ${handle.engine} (${handle.location})`);
+  if (accounts.length > 0) {
+    out(`Demo sign-in accounts (password: ${DEMO_PASSWORD}):`);
+    for (const a of accounts) out(`  ${a.username.padEnd(18)} ${a.role}`);
+  }
+  out('Press Ctrl+C to stop.');
+  out('');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
