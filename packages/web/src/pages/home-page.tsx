@@ -1,0 +1,20 @@
+import { PageHeading } from '../components/page-heading';
+import { usePageTitle } from '../components/use-page-title';
+import { useSignedInSession } from '../session/session-context';
+import { AccountSummary } from './account-summary';
+import { NotInRole } from './not-in-role';
+import { WaitingListSection } from './waiting-list-section';
+
+export function HomePage() {
+  const { user } = useSignedInSession();
+  usePageTitle('Home');
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <PageHeading>Home</PageHeading>
+        <AccountSummary user={user} />
+        {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
+      </div>
+    </div>
+  );
+}

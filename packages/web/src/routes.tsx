@@ -1,0 +1,28 @@
+import { createBrowserRouter } from 'react-router';
+import { Layout } from './components/layout';
+import { RequireSession } from './components/require-session';
+import { HomePage } from './pages/home-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { ProblemPage } from './pages/problem-page';
+import { SignInPage } from './pages/sign-in-page';
+
+/** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      path: '/',
+      element: <Layout />,
+      children: [
+        {
+          // A page that fails to render shows the problem page inside the usual header and footer.
+          errorElement: <ProblemPage />,
+          children: [
+            { path: 'sign-in', element: <SignInPage /> },
+            { element: <RequireSession />, children: [{ index: true, element: <HomePage /> }] },
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ]);
+}
