@@ -43,7 +43,12 @@ export interface RouteDeps {
 
 /** Log lines carry method, path (no query string: it may hold an NHS number), status and timing only. */
 export const LOG_REDACTION = {
-  paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+  paths: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'req.headers["x-csrf-token"]',
+    'res.headers["set-cookie"]',
+  ],
   censor: '[redacted]',
 };
 
@@ -86,9 +91,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) =>
-      new AppError('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`, {
-        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-      }),
+      new AppError(
+        'rate_limited',
+        `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+        {
+          headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+        },
+      ),
   });
 
   const routeDeps: RouteDeps = { handle: deps.handle, config: deps.config, now };

@@ -36,7 +36,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new ConfigError(`${name} must be a whole number of at least ${min}`);
   return n;
 }
 
@@ -49,7 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const clientId = env.PATHFLOW_OIDC_CLIENT_ID;
     const redirectUri = env.PATHFLOW_OIDC_REDIRECT_URI;
     if (!clientId || !redirectUri) {
-      throw new ConfigError('PATHFLOW_OIDC_ISSUER needs PATHFLOW_OIDC_CLIENT_ID and PATHFLOW_OIDC_REDIRECT_URI');
+      throw new ConfigError(
+        'PATHFLOW_OIDC_ISSUER needs PATHFLOW_OIDC_CLIENT_ID and PATHFLOW_OIDC_REDIRECT_URI',
+      );
     }
     oidc = {
       issuer,

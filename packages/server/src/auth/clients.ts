@@ -53,8 +53,17 @@ export async function issueToken(db: Database, req: TokenRequest, now: Date, ttl
   if (!req.client_id || !req.client_secret) {
     throw new OAuthError('invalid_request', 'client_id and client_secret are required');
   }
-  const [client] = await db.select().from(oauthClients).where(eq(oauthClients.clientId, req.client_id)).limit(1);
-  if (!client || !client.active || !isRole(client.role) || !safeEqual(client.secretHash, sha256(req.client_secret))) {
+  const [client] = await db
+    .select()
+    .from(oauthClients)
+    .where(eq(oauthClients.clientId, req.client_id))
+    .limit(1);
+  if (
+    !client ||
+    !client.active ||
+    !isRole(client.role) ||
+    !safeEqual(client.secretHash, sha256(req.client_secret))
+  ) {
     throw new OAuthError('invalid_client', 'Client authentication failed');
   }
   const scopes = resolveScopes(client.role, req.scope);
@@ -70,7 +79,13 @@ export async function issueToken(db: Database, req: TokenRequest, now: Date, ttl
   });
   await db
     .delete(accessTokens)
-    .where(and(eq(accessTokens.orgId, client.orgId), eq(accessTokens.clientId, client.clientId), lt(accessTokens.expiresAt, now)));
+    .where(
+      and(
+        eq(accessTokens.orgId, client.orgId),
+        eq(accessTokens.clientId, client.clientId),
+        lt(accessTokens.expiresAt, now),
+      ),
+    );
   return {
     access_token: token,
     token_type: 'Bearer' as const,
@@ -100,6 +115,8 @@ export async function resolveAccessToken(db: Database, token: string, now: Date)
     name: row.client.name,
     role,
     // A token never carries more than the client's role allows now, even if the role changed since it was issued.
-    permissions: new Set(row.token.scopes.filter((p): p is Permission => isPermission(p) && roleAllows(role, p))),
+    permissions: new Set(
+      row.token.scopes.filter((p): p is Permission => isPermission(p) && roleAllows(role, p)),
+    ),
   };
 }

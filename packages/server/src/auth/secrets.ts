@@ -42,7 +42,8 @@ export const PASSWORD_MIN_LENGTH = 12;
 
 /** Returns what is wrong with a new password, or null when it is acceptable. */
 export function passwordProblem(password: string): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > 256) return 'Password must be 256 characters or fewer';
   return null;
 }

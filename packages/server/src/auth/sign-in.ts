@@ -32,13 +32,20 @@ export async function signIn(db: Database, attempt: SignInAttempt, lockout: Lock
     .innerJoin(organisations, eq(organisations.orgId, staffUsers.orgId))
     .where(
       attempt.organisation
-        ? and(eq(staffUsers.username, username), eq(organisations.odsCode, attempt.organisation.trim().toUpperCase()))
+        ? and(
+            eq(staffUsers.username, username),
+            eq(organisations.odsCode, attempt.organisation.trim().toUpperCase()),
+          )
         : eq(staffUsers.username, username),
     );
   if (candidates.length > 1) {
-    throw new AppError('validation_failed', 'This username is used in more than one organisation: choose yours', {
-      errors: [{ field: '/body/organisation', message: 'Enter the ODS code of your organisation' }],
-    });
+    throw new AppError(
+      'validation_failed',
+      'This username is used in more than one organisation: choose yours',
+      {
+        errors: [{ field: '/body/organisation', message: 'Enter the ODS code of your organisation' }],
+      },
+    );
   }
   const found = candidates[0]?.user;
   if (!found || !found.active || !found.passwordHash || !isRole(found.role)) {
@@ -56,7 +63,13 @@ export async function signIn(db: Database, attempt: SignInAttempt, lockout: Lock
   };
   if (found.lockedUntil && found.lockedUntil > attempt.now) {
     await writeAudit(db, actor, [
-      { action: 'auth.sign-in', resourceType: 'StaffUser', resourceId: found.id, outcome: 'denied', detail: { reason: 'locked' } },
+      {
+        action: 'auth.sign-in',
+        resourceType: 'StaffUser',
+        resourceId: found.id,
+        outcome: 'denied',
+        detail: { reason: 'locked' },
+      },
     ]);
     const minutes = Math.ceil((found.lockedUntil.getTime() - attempt.now.getTime()) / 60_000);
     throw new AppError(

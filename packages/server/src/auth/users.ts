@@ -57,9 +57,15 @@ export async function findOrganisation(db: Database, odsCode: string | undefined
     ? await db.select().from(organisations).where(eq(organisations.odsCode, odsCode.toUpperCase()))
     : await db.select().from(organisations).limit(2);
   if (rows.length === 0) {
-    throw new AppError('not_found', odsCode ? `No organisation has ODS code ${odsCode}` : 'No organisation exists yet: run "pathflow seed" first');
+    throw new AppError(
+      'not_found',
+      odsCode
+        ? `No organisation has ODS code ${odsCode}`
+        : 'No organisation exists yet: run "pathflow seed" first',
+    );
   }
-  if (rows.length > 1) throw invalid('/organisation', 'There is more than one organisation: give its ODS code with --org');
+  if (rows.length > 1)
+    throw invalid('/organisation', 'There is more than one organisation: give its ODS code with --org');
   return rows[0]!;
 }
 

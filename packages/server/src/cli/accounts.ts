@@ -5,7 +5,9 @@ import { withDatabase } from './database';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function addUser(opts: {
@@ -18,7 +20,9 @@ export async function addUser(opts: {
 }): Promise<void> {
   const password = opts.passwordStdin ? await readStdin() : process.env.PATHFLOW_USER_PASSWORD;
   if (password === undefined && opts.email === undefined) {
-    throw new Error('Give a password with --password-stdin or PATHFLOW_USER_PASSWORD, or an --email for single sign-on');
+    throw new Error(
+      'Give a password with --password-stdin or PATHFLOW_USER_PASSWORD, or an --email for single sign-on',
+    );
   }
   await withDatabase(async (handle) => {
     await handle.migrate();
@@ -35,11 +39,20 @@ export async function addUser(opts: {
   });
 }
 
-export async function addClient(opts: { name: string; role: string; org?: string; json?: boolean }): Promise<void> {
+export async function addClient(opts: {
+  name: string;
+  role: string;
+  org?: string;
+  json?: boolean;
+}): Promise<void> {
   await withDatabase(async (handle) => {
     await handle.migrate();
     const org = await findOrganisation(handle.db, opts.org);
-    const { clientId, clientSecret } = await createClient(handle.db, { orgId: org.orgId, name: opts.name, role: opts.role });
+    const { clientId, clientSecret } = await createClient(handle.db, {
+      orgId: org.orgId,
+      name: opts.name,
+      role: opts.role,
+    });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ client_id: clientId, client_secret: clientSecret })}\n`);
       return;

@@ -24,7 +24,10 @@ export async function migrate(): Promise<void> {
 export async function seed(opts: { size: 'demo' | 'large'; seed: number }): Promise<void> {
   await withDatabase(async (handle) => {
     await handle.migrate();
-    const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: ' {phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true },
+      Presets.shades_classic,
+    );
     let phase = '';
     const summary = await seedTrust(handle, {
       size: opts.size,

@@ -27,12 +27,19 @@ program
   .option('--port <port>', 'port to listen on (default: PORT or 3000)', positiveInt)
   .action((opts: { port?: number }) => start(opts));
 
-program.command('migrate').description('apply any pending database migrations').action(() => migrate());
+program
+  .command('migrate')
+  .description('apply any pending database migrations')
+  .action(() => migrate());
 
 program
   .command('seed')
   .description('load a synthetic acute trust (synthetic patients only, NHS numbers from the 999 test range)')
-  .addOption(new Option('--size <size>', 'demo (seconds) or large (250,000 pathways)').choices(['demo', 'large']).default('demo'))
+  .addOption(
+    new Option('--size <size>', 'demo (seconds) or large (250,000 pathways)')
+      .choices(['demo', 'large'])
+      .default('demo'),
+  )
   .option('--seed <n>', 'random seed: the same seed gives the same data', positiveInt, 1)
   .action((opts: { size: 'demo' | 'large'; seed: number }) => seed(opts));
 
@@ -53,7 +60,11 @@ client
   .command('add')
   .description('add a machine client; prints its id and secret once')
   .requiredOption('--name <name>', 'what the client is, e.g. "e-RS integration"')
-  .addOption(new Option('--role <role>', 'role whose permissions the client gets').choices([...ROLES]).makeOptionMandatory())
+  .addOption(
+    new Option('--role <role>', 'role whose permissions the client gets')
+      .choices([...ROLES])
+      .makeOptionMandatory(),
+  )
   .option('--org <ods>', 'ODS code of the organisation (needed when there is more than one)')
   .option('--json', 'print {"client_id", "client_secret"} as JSON')
   .action(addClient);
@@ -74,7 +85,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof AppError || err instanceof ConfigError) {
-    const fields = err instanceof AppError && err.errors ? ` (${err.errors.map((e) => e.field).join(', ')})` : '';
+    const fields =
+      err instanceof AppError && err.errors ? ` (${err.errors.map((e) => e.field).join(', ')})` : '';
     process.stderr.write(`pathflow: ${err.message}${fields}\n`);
   } else {
     process.stderr.write(`pathflow: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -30,7 +30,10 @@ export async function start(opts: { port?: number }): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const shown =
+    config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host;
   const accounts = await demoAccounts(handle.db);
   out('');
   out(`Pathflow is running at http://${shown}:${port}`);

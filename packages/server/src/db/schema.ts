@@ -86,7 +86,10 @@ export const oauthClients = pgTable(
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.clientId] }), index('oauth_clients_client_id_idx').on(t.clientId)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.clientId] }),
+    index('oauth_clients_client_id_idx').on(t.clientId),
+  ],
 );
 
 export const accessTokens = pgTable(
@@ -156,7 +159,10 @@ export const clinicians = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('clinicians_registration_uq').on(t.orgId, t.registrationCode),
-    foreignKey({ columns: [t.orgId, t.specialtyCode], foreignColumns: [specialties.orgId, specialties.code] }),
+    foreignKey({
+      columns: [t.orgId, t.specialtyCode],
+      foreignColumns: [specialties.orgId, specialties.code],
+    }),
   ],
 );
 
@@ -236,7 +242,10 @@ export const pathways = pgTable(
     index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
     index('pathways_patient_idx').on(t.orgId, t.patientId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
-    foreignKey({ columns: [t.orgId, t.specialtyCode], foreignColumns: [specialties.orgId, specialties.code] }),
+    foreignKey({
+      columns: [t.orgId, t.specialtyCode],
+      foreignColumns: [specialties.orgId, specialties.code],
+    }),
     foreignKey({ columns: [t.orgId, t.clinicianId], foreignColumns: [clinicians.orgId, clinicians.id] }),
   ],
 );

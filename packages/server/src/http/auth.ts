@@ -54,8 +54,10 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     // Static files of the web app are public; everything that serves data must say who may call it.
     if (!API_PATH.test(route.url) && !route.url.startsWith('/health')) return;
     const auth = route.config?.auth;
-    if (auth === undefined) throw new Error(`Route ${String(route.method)} ${route.url} declares no config.auth`);
-    for (const method of [route.method].flat()) if (method !== 'HEAD') catalogue.push({ method, url: route.url, auth });
+    if (auth === undefined)
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no config.auth`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') catalogue.push({ method, url: route.url, auth });
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -80,11 +82,15 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     }
     if (auth === 'public') return;
     const principal = request.principal;
-    if (!principal) throw new AppError('unauthenticated', 'Sign in, or send a valid bearer token, to use this');
+    if (!principal)
+      throw new AppError('unauthenticated', 'Sign in, or send a valid bearer token, to use this');
     if (principal.session && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !safeEqual(sent, principal.session.csrfToken)) {
-        throw new AppError('csrf_failed', 'The x-csrf-token header is missing or does not match your session');
+        throw new AppError(
+          'csrf_failed',
+          'The x-csrf-token header is missing or does not match your session',
+        );
       }
     }
     if (auth !== 'signed-in' && !principal.permissions.has(auth)) {

@@ -76,7 +76,9 @@ export function safeErrorForLog(err: unknown): Record<string, unknown> {
   const isDb = typeof db.code === 'string' && /^[0-9A-Z]{5}$/.test(db.code);
   return {
     kind: err.name,
-    ...(isDb ? { sqlstate: db.code, constraint: db.constraint, routine: db.routine } : { message: err.message }),
+    ...(isDb
+      ? { sqlstate: db.code, constraint: db.constraint, routine: db.routine }
+      : { message: err.message }),
     stack: err.stack?.split('\n').slice(1, 8).join('\n'),
   };
 }
@@ -86,7 +88,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) return sendProblem(reply, error);
     const fe = error as FastifyError & { validationContext?: string };
     if (fe.validation) {
-      const errors = fieldErrors(fe.validation as AjvError[], fe.validationContext);
+      const errors = fieldErrors(fe.validation, fe.validationContext);
       const detail = errors.length === 1 ? errors[0]!.message : `${errors.length} fields have errors`;
       return sendProblem(reply, new AppError('validation_failed', detail, { errors }));
     }
@@ -100,7 +102,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: safeErrorForLog(error) }, 'unexpected error');
     return sendProblem(
       reply,
-      new AppError('internal_error', `Something went wrong on our side. Quote reference ${request.id} if you report it.`),
+      new AppError(
+        'internal_error',
+        `Something went wrong on our side. Quote reference ${request.id} if you report it.`,
+      ),
     );
   });
 }

@@ -77,14 +77,24 @@ describe.each(ENGINES)('audit of patient data on %s', (engine) => {
       communicationNeeds: ['large-print'],
       interpreterLanguage: 'Gujarati',
     };
-    const res = await h.app.inject({ method: 'POST', url: '/api/v1/patients', headers: s.write, payload: body });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/patients',
+      headers: s.write,
+      payload: body,
+    });
     expect(res.statusCode).toBe(201);
     const created = res.json();
     expect(created).toMatchObject({ nhsNumber: '9990000050', address: { postcode: 'BD1 1AA' } });
     expect(res.headers.location).toBe(`/api/v1/patients/${created.id}`);
     expect(await audit(`patientId=${created.id}&action=Patient.create`)).toHaveLength(1);
 
-    const again = await h.app.inject({ method: 'POST', url: '/api/v1/patients', headers: s.write, payload: body });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/patients',
+      headers: s.write,
+      payload: body,
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'conflict', errors: [{ field: '/body/nhsNumber' }] });
     expect(await audit(`patientId=${created.id}`)).toHaveLength(1);
@@ -104,6 +114,8 @@ describe.each(ENGINES)('audit of patient data on %s', (engine) => {
     const first = await audit('limit=2');
     expect(first).toHaveLength(2);
     const older = await audit(`limit=2&before=${(first[1] as unknown as { id: number }).id}`);
-    expect((older[0] as unknown as { id: number }).id).toBeLessThan((first[1] as unknown as { id: number }).id);
+    expect((older[0] as unknown as { id: number }).id).toBeLessThan(
+      (first[1] as unknown as { id: number }).id,
+    );
   });
 });

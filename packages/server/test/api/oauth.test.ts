@@ -8,7 +8,11 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
   let client: { clientId: string; clientSecret: string };
   beforeAll(async () => {
     h = await createHarness(engine);
-    client = await createClient(h.db.db, { orgId: h.fixture.orgId, name: 'e-RS integration', role: 'booking-clerk' });
+    client = await createClient(h.db.db, {
+      orgId: h.fixture.orgId,
+      name: 'e-RS integration',
+      role: 'booking-clerk',
+    });
   });
   afterAll(() => h.close());
 
@@ -21,14 +25,23 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
     });
 
   it('issues a bearer token carrying everything the role allows when no scope is asked for', async () => {
-    const res = await token({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
+    const res = await token({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(body.scope.split(' ').sort()).toEqual(
-      ['system/Organization.read', 'system/Patient.read', 'system/Patient.write', 'system/WaitingList.read'].sort(),
+      [
+        'system/Organization.read',
+        'system/Patient.read',
+        'system/Patient.write',
+        'system/WaitingList.read',
+      ].sort(),
     );
     const use = await h.app.inject({
       method: 'GET',
@@ -53,18 +66,39 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
     });
     expect(res.json().scope).toBe('system/WaitingList.read');
     const auth = { authorization: `Bearer ${res.json().access_token}` };
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: auth })).statusCode).toBe(200);
-    const patient = await h.app.inject({ method: 'GET', url: `/api/v1/patients/${h.fixture.patients.alice}`, headers: auth });
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: auth })).statusCode,
+    ).toBe(200);
+    const patient = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${h.fixture.patients.alice}`,
+      headers: auth,
+    });
     expect(patient.statusCode).toBe(403);
   });
 
   it('refuses a wrong secret, an unknown client, a bad grant type and a scope beyond the role', async () => {
-    const wrong = await token({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'wrong' });
+    const wrong = await token({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: 'wrong',
+    });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
-    const unknown = await token({ grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' });
+    expect(wrong.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed',
+    });
+    const unknown = await token({
+      grant_type: 'client_credentials',
+      client_id: 'nobody',
+      client_secret: 'x',
+    });
     expect(unknown.json().error).toBe('invalid_client');
-    const grant = await token({ grant_type: 'password', client_id: client.clientId, client_secret: client.clientSecret });
+    const grant = await token({
+      grant_type: 'password',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
     expect(grant.statusCode).toBe(400);
     expect(grant.json().error).toBe('unsupported_grant_type');
     const missing = await token({ client_id: client.clientId });
@@ -80,10 +114,16 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
   });
 
   it('stops accepting a token once it has expired', async () => {
-    const res = await token({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
+    const res = await token({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
     const auth = { authorization: `Bearer ${res.json().access_token}` };
     h.clock.advance(3599_000);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: auth })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: auth })).statusCode,
+    ).toBe(200);
     h.clock.advance(2_000);
     const expired = await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: auth });
     expect(expired.statusCode).toBe(401);

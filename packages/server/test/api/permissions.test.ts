@@ -60,7 +60,12 @@ const CASES: Case[] = [
     method: 'POST',
     route: '/api/v1/users',
     url: () => '/api/v1/users',
-    payload: (n) => ({ username: `new.user${n}`, displayName: 'New User', role: 'clinician', password: 'A-long-password-1' }),
+    payload: (n) => ({
+      username: `new.user${n}`,
+      displayName: 'New User',
+      role: 'clinician',
+      password: 'A-long-password-1',
+    }),
     allowed: ['admin'],
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
@@ -98,7 +103,8 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
     for (const r of h.app.routeCatalogue) {
       const key = `${r.method} ${r.url}`;
       if (r.auth === 'public') expect(PUBLIC_ROUTES, `${key} is public`).toContain(key);
-      else if (key !== 'POST /api/v1/auth/sign-out') expect([...tested], `${key} has no permission test`).toContain(key);
+      else if (key !== 'POST /api/v1/auth/sign-out')
+        expect([...tested], `${key} has no permission test`).toContain(key);
     }
   });
 
@@ -118,7 +124,12 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
           ['token', { authorization: `Bearer ${token}` }],
         ] as const) {
           if (how === 'token' && c.route === '/api/v1/auth/session') continue;
-          const res = await h.app.inject({ method: c.method, url: c.url(h, n), headers, payload: nextPayload(c) as object });
+          const res = await h.app.inject({
+            method: c.method,
+            url: c.url(h, n),
+            headers,
+            payload: nextPayload(c) as object,
+          });
           const label = `${role} ${how} ${c.method} ${c.route} -> ${res.statusCode} ${res.body.slice(0, 200)}`;
           if (allowed) expect(res.statusCode, label).toBeLessThan(300);
           else {
@@ -132,7 +143,11 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
 
   it('refuses every data route without credentials', async () => {
     for (const c of CASES) {
-      const res = await h.app.inject({ method: c.method, url: c.url(h, 0), payload: c.payload?.(0) as object });
+      const res = await h.app.inject({
+        method: c.method,
+        url: c.url(h, 0),
+        payload: c.payload?.(0) as object,
+      });
       expect(res.statusCode, `${c.method} ${c.route}`).toBe(401);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
@@ -140,10 +155,20 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
 
   it('records each refusal in the audit log', async () => {
     const s = await h.signIn('flow-coordinator');
-    await h.app.inject({ method: 'GET', url: `/api/v1/patients/${h.fixture.patients.alice}`, headers: s.read });
+    await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${h.fixture.patients.alice}`,
+      headers: s.read,
+    });
     const admin = await h.signIn('admin');
-    const res = await h.app.inject({ method: 'GET', url: '/api/v1/audit?action=access.denied', headers: admin.read });
-    const denied = res.json().records.filter((r: { actorRole: string }) => r.actorRole === 'flow-coordinator');
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?action=access.denied',
+      headers: admin.read,
+    });
+    const denied = res
+      .json()
+      .records.filter((r: { actorRole: string }) => r.actorRole === 'flow-coordinator');
     expect(denied.length).toBeGreaterThan(0);
     expect(denied[0]).toMatchObject({ outcome: 'denied', resourceType: 'Patient' });
   });

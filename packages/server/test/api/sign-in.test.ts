@@ -27,7 +27,11 @@ describe.each(ENGINES)('staff sign-in on %s', (engine) => {
     });
     expect(body.user.permissions).toContain('Patient.read');
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    const session = await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: cookieFrom(res) } });
+    const session = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      headers: { cookie: cookieFrom(res) },
+    });
     expect(session.statusCode).toBe(200);
     expect(session.json().user.username).toBe('booking-clerk');
   });
@@ -49,7 +53,8 @@ describe.each(ENGINES)('staff sign-in on %s', (engine) => {
   });
 
   it('locks the account after 5 failures, even with the right password, until the lock expires', async () => {
-    for (let i = 0; i < 5; i++) expect((await signIn('service-manager', 'wrong-password')).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signIn('service-manager', 'wrong-password')).statusCode).toBe(401);
     const locked = await signIn('service-manager', PASSWORD);
     expect(locked.statusCode).toBe(423);
     expect(locked.json()).toMatchObject({ code: 'account_locked' });
@@ -68,20 +73,31 @@ describe.each(ENGINES)('staff sign-in on %s', (engine) => {
   it('ends a session after 30 idle minutes and on sign-out', async () => {
     const s = await h.signIn('clinician');
     h.clock.advance(29 * 60_000);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode,
+    ).toBe(200);
     h.clock.advance(29 * 60_000);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode,
+    ).toBe(200);
     h.clock.advance(31 * 60_000);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: s.read })).statusCode,
+    ).toBe(401);
 
     const t = await h.signIn('clinician');
     const out = await h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: t.write });
     expect(out.statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: t.read })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: t.read })).statusCode,
+    ).toBe(401);
   });
 
   it('rejects a forged or malformed session cookie', async () => {
-    for (const cookie of ['pathflow_session=nonsense', `pathflow_session=${h.fixture.orgId}.${'a'.repeat(43)}`]) {
+    for (const cookie of [
+      'pathflow_session=nonsense',
+      `pathflow_session=${h.fixture.orgId}.${'a'.repeat(43)}`,
+    ]) {
       const res = await h.app.inject({ method: 'GET', url: '/api/v1/specialties', headers: { cookie } });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ code: 'unauthenticated' });
@@ -107,7 +123,12 @@ describe('CSRF protection for cookie sessions', () => {
 
   it('refuses a write without the x-csrf-token header, or with the wrong one, and changes nothing', async () => {
     const s = await h.signIn('booking-clerk');
-    const none = await h.app.inject({ method: 'POST', url: '/api/v1/patients', headers: s.read, payload: patient });
+    const none = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/patients',
+      headers: s.read,
+      payload: patient,
+    });
     expect(none.statusCode).toBe(403);
     expect(none.json()).toMatchObject({ code: 'csrf_failed' });
     const other = await h.signIn('booking-clerk');
@@ -118,15 +139,26 @@ describe('CSRF protection for cookie sessions', () => {
       payload: patient,
     });
     expect(wrong.statusCode).toBe(403);
-    const search = await h.app.inject({ method: 'GET', url: '/api/v1/patients?nhsNumber=9994445553', headers: s.read });
+    const search = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/patients?nhsNumber=9994445553',
+      headers: s.read,
+    });
     expect(search.json().patients).toEqual([]);
-    const ok = await h.app.inject({ method: 'POST', url: '/api/v1/patients', headers: s.write, payload: patient });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/patients',
+      headers: s.write,
+      payload: patient,
+    });
     expect(ok.statusCode).toBe(201);
   });
 
   it('also protects sign-out', async () => {
     const s = await h.signIn('clinician');
-    expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: s.read })).statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: s.read })).statusCode,
+    ).toBe(403);
   });
 
   it('does not apply to bearer tokens, which browsers never send by themselves', async () => {
@@ -150,7 +182,11 @@ describe('sign-in rate limit', () => {
 
   it('answers 429 with Retry-After once a client address has tried too often', async () => {
     const attempt = () =>
-      h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { username: 'admin', password: 'wrong-password' } });
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { username: 'admin', password: 'wrong-password' },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
     const limited = await attempt();
     expect(limited.statusCode).toBe(429);

@@ -14,11 +14,20 @@ const validPatient = {
   address: { line1: '9 Test Row', town: 'York', postcode: 'YO1 7HH' },
 };
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, field?: string) {
+function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+  field?: string,
+) {
   expect(res.statusCode, res.body).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
   const body = JSON.parse(res.body);
-  expect(body).toMatchObject({ status, type: expect.stringContaining('/problems/'), title: expect.any(String), detail: expect.any(String) });
+  expect(body).toMatchObject({
+    status,
+    type: expect.stringContaining('/problems/'),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(res.body).not.toMatch(/select |insert |relation |syntax error|at .*\.ts:\d+|node_modules/i);
   if (field) expect(body.errors.map((e: { field: string }) => e.field)).toContain(field);
   return body;
@@ -41,14 +50,44 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
 
   it.each([
     ['an invalid NHS number', { ...validPatient, nhsNumber: '9434765918' }, '/body/nhsNumber', /check digit/],
-    ['an NHS number of the wrong length', { ...validPatient, nhsNumber: '12345678901' }, '/body/nhsNumber', /10 digits/],
+    [
+      'an NHS number of the wrong length',
+      { ...validPatient, nhsNumber: '12345678901' },
+      '/body/nhsNumber',
+      /10 digits/,
+    ],
     ['a missing family name', { ...validPatient, familyName: undefined }, '/body/familyName', /required/],
-    ['an impossible date of birth', { ...validPatient, dateOfBirth: '1999-02-30' }, '/body/dateOfBirth', /format/],
-    ['a date of birth in the future', { ...validPatient, dateOfBirth: '2030-01-01' }, '/body/dateOfBirth', /past/],
+    [
+      'an impossible date of birth',
+      { ...validPatient, dateOfBirth: '1999-02-30' },
+      '/body/dateOfBirth',
+      /format/,
+    ],
+    [
+      'a date of birth in the future',
+      { ...validPatient, dateOfBirth: '2030-01-01' },
+      '/body/dateOfBirth',
+      /past/,
+    ],
     ['an unknown sex', { ...validPatient, sex: 'x' }, '/body/sex', /./],
-    ['a bad postcode', { ...validPatient, address: { ...validPatient.address, postcode: 'NOT A PC' } }, '/body/address/postcode', /postcode/],
-    ['an unknown field', { ...validPatient, favouriteColour: 'blue' }, '/body/favouriteColour', /not an allowed field/],
-    ['an unknown communication need', { ...validPatient, communicationNeeds: ['telepathy'] }, '/body/communicationNeeds/0', /./],
+    [
+      'a bad postcode',
+      { ...validPatient, address: { ...validPatient.address, postcode: 'NOT A PC' } },
+      '/body/address/postcode',
+      /postcode/,
+    ],
+    [
+      'an unknown field',
+      { ...validPatient, favouriteColour: 'blue' },
+      '/body/favouriteColour',
+      /not an allowed field/,
+    ],
+    [
+      'an unknown communication need',
+      { ...validPatient, communicationNeeds: ['telepathy'] },
+      '/body/communicationNeeds/0',
+      /./,
+    ],
   ])('POST /patients with %s', async (_name, payload, field, message) => {
     const [before] = await queryRows<{ n: number }>(h.db.db, sql`select count(*)::int as n from patients`);
     const body = expectProblem(await post('/api/v1/patients', payload), 400, field);
@@ -84,15 +123,26 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
 
   it.each([
     [{ username: 'x', displayName: 'X', role: 'clinician', password: 'A-long-password-1' }, '/body/username'],
-    [{ username: 'new.person', displayName: 'X', role: 'wizard', password: 'A-long-password-1' }, '/body/role'],
+    [
+      { username: 'new.person', displayName: 'X', role: 'wizard', password: 'A-long-password-1' },
+      '/body/role',
+    ],
     [{ username: 'new.person', displayName: 'X', role: 'clinician', password: 'short' }, '/body/password'],
-    [{ username: 'new person!', displayName: 'X', role: 'clinician', password: 'A-long-password-1' }, '/body/username'],
+    [
+      { username: 'new person!', displayName: 'X', role: 'clinician', password: 'A-long-password-1' },
+      '/body/username',
+    ],
   ])('POST /users with %j', async (payload, field) => {
     expectProblem(await post('/api/v1/users', payload, admin), 400, field);
   });
 
   it('POST /users with an existing username is 409', async () => {
-    const payload = { username: 'clinician', displayName: 'X', role: 'clinician', password: 'A-long-password-1' };
+    const payload = {
+      username: 'clinician',
+      displayName: 'X',
+      role: 'clinician',
+      password: 'A-long-password-1',
+    };
     expectProblem(await post('/api/v1/users', payload, admin), 409);
   });
 
@@ -131,7 +181,10 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
 
   it('an unknown API route is a 404 problem', async () => {
     expectProblem(await get('/api/v1/nothing-here'), 404);
-    expectProblem(await h.app.inject({ method: 'DELETE', url: '/api/v1/specialties', headers: clerk.write }), 404);
+    expectProblem(
+      await h.app.inject({ method: 'DELETE', url: '/api/v1/specialties', headers: clerk.write }),
+      404,
+    );
   });
 });
 
@@ -145,7 +198,11 @@ describe('an unexpected database failure', () => {
   it('is a 500 problem with a reference and no database text', async () => {
     const s = await h.signIn('booking-clerk');
     await h.db.db.execute(sql`alter table patients rename to patients_gone`);
-    const res = await h.app.inject({ method: 'GET', url: `/api/v1/patients/${h.fixture.patients.alice}`, headers: s.read });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/patients/${h.fixture.patients.alice}`,
+      headers: s.read,
+    });
     const body = expectProblem(res, 500);
     expect(body.code).toBe('internal_error');
     expect(body.detail).toContain(res.headers['x-request-id']);

@@ -55,7 +55,10 @@ export function cookieFrom(res: LightMyRequestResponse): string {
   return `${SESSION_COOKIE}=${c.value}`;
 }
 
-export async function createHarness(engine: Engine, overrides: Record<string, string> = {}): Promise<Harness> {
+export async function createHarness(
+  engine: Engine,
+  overrides: Record<string, string> = {},
+): Promise<Harness> {
   const db = await createTestDatabase(engine);
   const fixture = await seedFixture(db.db);
   const clock = testClock();
@@ -70,18 +73,27 @@ export async function createHarness(engine: Engine, overrides: Record<string, st
     });
     if (res.statusCode !== 200) throw new Error(`sign-in as ${role} failed: ${res.statusCode} ${res.body}`);
     const cookie = cookieFrom(res);
-    const csrf = (res.json() as { csrfToken: string }).csrfToken;
+    const csrf = res.json<{ csrfToken: string }>().csrfToken;
     return { cookie, csrf, read: { cookie }, write: { cookie, 'x-csrf-token': csrf } };
   };
   const token = async (role: Role, scope?: string): Promise<string> => {
-    const { clientId, clientSecret } = await createClient(db.db, { orgId: fixture.orgId, name: `client ${role}`, role });
+    const { clientId, clientSecret } = await createClient(db.db, {
+      orgId: fixture.orgId,
+      name: `client ${role}`,
+      role,
+    });
     const res = await app.inject({
       method: 'POST',
       url: '/oauth2/token',
-      payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, ...(scope ? { scope } : {}) },
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        ...(scope ? { scope } : {}),
+      },
     });
     if (res.statusCode !== 200) throw new Error(`token for ${role} failed: ${res.statusCode} ${res.body}`);
-    return (res.json() as { access_token: string }).access_token;
+    return res.json<{ access_token: string }>().access_token;
   };
   return {
     app,

@@ -27,9 +27,18 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
   const hash = await passwordHash;
   const users = {} as Fixture['users'];
   for (const role of ROLES) users[role] = { id: randomUUID(), username: role };
-  await db.insert(staffUsers).values(
-    ROLES.map((role) => ({ orgId, id: users[role].id, username: role, displayName: `Test ${role}`, role, passwordHash: hash })),
-  );
+  await db
+    .insert(staffUsers)
+    .values(
+      ROLES.map((role) => ({
+        orgId,
+        id: users[role].id,
+        username: role,
+        displayName: `Test ${role}`,
+        role,
+        passwordHash: hash,
+      })),
+    );
   await db.insert(specialties).values([
     { orgId, code: '110', name: 'Trauma and orthopaedics' },
     { orgId, code: '120', name: 'Ear, nose and throat' },
@@ -49,8 +58,25 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
   const bob = randomUUID();
   const base = { orgId, addressLine1: '1 Test Street', town: 'Leeds', postcode: 'LS1 4AP', sex: 'female' };
   await db.insert(patients).values([
-    { ...base, id: alice, nhsNumber: '9990000018', mrn: 'T0001', givenName: 'Alice', familyName: 'Example', dateOfBirth: '1970-01-31' },
-    { ...base, id: bob, nhsNumber: '9990000026', mrn: 'T0002', givenName: 'Bob', familyName: 'Sample', dateOfBirth: '1985-06-15', sex: 'male' },
+    {
+      ...base,
+      id: alice,
+      nhsNumber: '9990000018',
+      mrn: 'T0001',
+      givenName: 'Alice',
+      familyName: 'Example',
+      dateOfBirth: '1970-01-31',
+    },
+    {
+      ...base,
+      id: bob,
+      nhsNumber: '9990000026',
+      mrn: 'T0002',
+      givenName: 'Bob',
+      familyName: 'Sample',
+      dateOfBirth: '1985-06-15',
+      sex: 'male',
+    },
   ]);
   const pathway = (patientId: string, n: number, specialtyCode: string, status = 'open') => ({
     orgId,
@@ -66,11 +92,13 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
     clockStartDate: '2026-09-01',
     status,
   });
-  await db.insert(pathways).values([
-    pathway(alice, 1, '110'),
-    pathway(bob, 2, '110'),
-    pathway(bob, 3, '120'),
-    pathway(alice, 4, '120', 'closed'),
-  ]);
+  await db
+    .insert(pathways)
+    .values([
+      pathway(alice, 1, '110'),
+      pathway(bob, 2, '110'),
+      pathway(bob, 3, '120'),
+      pathway(alice, 4, '120', 'closed'),
+    ]);
   return { orgId, odsCode, users, patients: { alice, bob } };
 }

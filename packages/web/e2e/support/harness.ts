@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { build } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Role } from '@pathflow/core';
 import { buildApp } from '../../../server/src/app';
 import { loadConfig } from '../../../server/src/config';
 import { createTestDatabase, type TestDatabase } from '../../../server/test/support/db';
@@ -119,7 +118,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<WebHar
 }
 
 /** Signs in through the form on the sign-in page, as a person would. */
-export async function signInAs(page: Page, username: Role | string, password = PASSWORD): Promise<void> {
+export async function signInAs(page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -7,7 +7,7 @@ import { SERVICE_NAME } from './use-page-title';
 interface HeaderProps {
   /** Null before sign-in: the header then shows the service name only. */
   session: SessionInfo | null;
-  onSignOut(): void;
+  onSignOut: () => void;
   signingOut: boolean;
 }
 

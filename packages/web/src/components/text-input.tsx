@@ -10,7 +10,7 @@ interface TextInputProps extends NativeProps {
   name: string;
   label: string;
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   type?: 'text' | 'password';
   hint?: string;
   /** Shown under the label and tied to the input with aria-describedby. */

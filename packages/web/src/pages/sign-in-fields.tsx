@@ -6,10 +6,10 @@ export type SignInValues = Record<SignInField, string>;
 interface SignInFieldsProps {
   values: SignInValues;
   errors: Partial<Record<SignInField, string>>;
-  onChange(field: SignInField, value: string): void;
+  onChange: (field: SignInField, value: string) => void;
   /** The organisation field sits in a details element, opened by the person or when the server asks for it. */
   showOrganisation: boolean;
-  onToggleOrganisation(open: boolean): void;
+  onToggleOrganisation: (open: boolean) => void;
 }
 
 export function SignInFields({

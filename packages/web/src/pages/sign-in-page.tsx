@@ -129,7 +129,7 @@ export function SignInPage() {
     try {
       const info = await signIn(body);
       session.signedIn(info);
-      navigate(returnPath(location.state), { replace: true });
+      void navigate(returnPath(location.state), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'sign_in_failed')
         setValues((v) => ({ ...v, password: '' }));

@@ -12,11 +12,11 @@ export type SessionState =
 export interface SessionContextValue {
   state: SessionState;
   /** After a successful sign-in. */
-  signedIn(session: SessionInfo): void;
+  signedIn: (session: SessionInfo) => void;
   /** Signs out on the server (with the CSRF header) and forgets the session here. Throws if the server did not. */
   signOut(): Promise<void>;
   /** When the API answers 401 to a signed-in request: the session has ended on the server. */
-  expired(): void;
+  expired: () => void;
 }
 
 export const SessionContext = createContext<SessionContextValue | null>(null);

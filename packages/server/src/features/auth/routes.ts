@@ -95,14 +95,24 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
     if (!principal.session || !request.sessionExpiresAt) {
       throw new AppError('forbidden', 'Only a signed-in member of staff has a session');
     }
-    return sessionInfo(db, principal.orgId, principal.id, principal.session.csrfToken, request.sessionExpiresAt);
+    return sessionInfo(
+      db,
+      principal.orgId,
+      principal.id,
+      principal.session.csrfToken,
+      request.sessionExpiresAt,
+    );
   });
 
   app.post('/auth/sign-out', { config: { auth: 'signed-in' } }, async (request, reply) => {
     const ctx = contextOf(request, deps.now);
     if (ctx.principal.session) {
       await deleteSession(db, ctx.principal.orgId, ctx.principal.session.id);
-      await audit(db, ctx, { action: 'auth.sign-out', resourceType: 'StaffUser', resourceId: ctx.principal.id });
+      await audit(db, ctx, {
+        action: 'auth.sign-out',
+        resourceType: 'StaffUser',
+        resourceId: ctx.principal.id,
+      });
     }
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();

@@ -30,8 +30,12 @@ const NewPatientBody = Type.Object(
     phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ]{10,16}$' }), Type.Null()])),
     email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
     gpPracticeCode: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z][0-9]{5}$' }), Type.Null()])),
-    interpreterLanguage: Type.Optional(Type.Union([Type.String({ minLength: 2, maxLength: 50 }), Type.Null()])),
-    communicationNeeds: Type.Optional(Type.Array(Type.Union(COMMUNICATION_NEEDS.map((c) => Type.Literal(c))), { maxItems: 8 })),
+    interpreterLanguage: Type.Optional(
+      Type.Union([Type.String({ minLength: 2, maxLength: 50 }), Type.Null()]),
+    ),
+    communicationNeeds: Type.Optional(
+      Type.Array(Type.Union(COMMUNICATION_NEEDS.map((c) => Type.Literal(c))), { maxItems: 8 }),
+    ),
     transportEligible: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -1,7 +1,13 @@
 /** Patient records: search, read and register. Every read and write is audited in the same transaction. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, ilike, type SQL } from 'drizzle-orm';
-import { validateNhsNumber, type CommunicationNeed, type NewPatient, type Patient, type Sex } from '@pathflow/core';
+import {
+  validateNhsNumber,
+  type CommunicationNeed,
+  type NewPatient,
+  type Patient,
+  type Sex,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { patients } from '../../db/schema';
 import { audit } from '../../audit/audit';
@@ -37,7 +43,11 @@ export interface PatientSearch {
   limit: number;
 }
 
-export async function searchPatients(db: Database, ctx: RequestContext, q: PatientSearch): Promise<Patient[]> {
+export async function searchPatients(
+  db: Database,
+  ctx: RequestContext,
+  q: PatientSearch,
+): Promise<Patient[]> {
   const where: SQL[] = [eq(patients.orgId, ctx.principal.orgId)];
   if (q.nhsNumber !== undefined) {
     const check = validateNhsNumber(q.nhsNumber);
@@ -61,7 +71,12 @@ export async function searchPatients(db: Database, ctx: RequestContext, q: Patie
     await audit(
       tx,
       ctx,
-      ...rows.map((r) => ({ action: 'Patient.search', resourceType: 'Patient', resourceId: r.id, patientId: r.id })),
+      ...rows.map((r) => ({
+        action: 'Patient.search',
+        resourceType: 'Patient',
+        resourceId: r.id,
+        patientId: r.id,
+      })),
     );
     return rows.map(toPatient);
   });
@@ -87,7 +102,8 @@ export async function createPatient(db: Database, ctx: RequestContext, input: Ne
   const nhs = validateNhsNumber(input.nhsNumber);
   if (!nhs.valid) throw invalid('/body/nhsNumber', nhs.message);
   const today = ctx.now.toISOString().slice(0, 10);
-  if (input.dateOfBirth > today) throw invalid('/body/dateOfBirth', 'Date of birth must be today or in the past');
+  if (input.dateOfBirth > today)
+    throw invalid('/body/dateOfBirth', 'Date of birth must be today or in the past');
   const postcode = normalisePostcode(input.address.postcode);
   if (!postcode) throw invalid('/body/address/postcode', 'Enter a real postcode, like LS1 4AP');
   const id = randomUUID();
@@ -118,11 +134,20 @@ export async function createPatient(db: Database, ctx: RequestContext, input: Ne
       .onConflictDoNothing()
       .returning();
     if (!row) {
-      throw new AppError('conflict', 'A patient with this NHS number or hospital number is already registered', {
-        errors: [{ field: '/body/nhsNumber', message: 'is already registered' }],
-      });
+      throw new AppError(
+        'conflict',
+        'A patient with this NHS number or hospital number is already registered',
+        {
+          errors: [{ field: '/body/nhsNumber', message: 'is already registered' }],
+        },
+      );
     }
-    await audit(tx, ctx, { action: 'Patient.create', resourceType: 'Patient', resourceId: id, patientId: id });
+    await audit(tx, ctx, {
+      action: 'Patient.create',
+      resourceType: 'Patient',
+      resourceId: id,
+      patientId: id,
+    });
     return toPatient(row);
   });
 }

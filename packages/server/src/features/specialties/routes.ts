@@ -7,13 +7,21 @@ import { pathways, specialties } from '../../db/schema';
 import { contextOf } from '../../http/auth';
 
 /** Each specialty of the organisation with the number of patients waiting (open pathways). Aggregates only. */
-export async function waitingBySpecialty(db: Database, orgId: string, now: Date): Promise<SpecialtyWaitingList> {
+export async function waitingBySpecialty(
+  db: Database,
+  orgId: string,
+  now: Date,
+): Promise<SpecialtyWaitingList> {
   const rows = await db
     .select({ code: specialties.code, name: specialties.name, waitingPatients: count(pathways.id) })
     .from(specialties)
     .leftJoin(
       pathways,
-      and(eq(pathways.orgId, specialties.orgId), eq(pathways.specialtyCode, specialties.code), eq(pathways.status, 'open')),
+      and(
+        eq(pathways.orgId, specialties.orgId),
+        eq(pathways.specialtyCode, specialties.code),
+        eq(pathways.status, 'open'),
+      ),
     )
     .where(eq(specialties.orgId, orgId))
     .groupBy(specialties.code, specialties.name)

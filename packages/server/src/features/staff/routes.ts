@@ -51,11 +51,15 @@ export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
     async (request, reply) => {
       const ctx = contextOf(request, deps.now);
       const created = await db.transaction(async (tx) => {
-        const user = await underField('/body', () => createUser(tx, { ...request.body, orgId: ctx.principal.orgId }));
+        const user = await underField('/body', () =>
+          createUser(tx, { ...request.body, orgId: ctx.principal.orgId }),
+        );
         await audit(tx, ctx, { action: 'StaffUser.create', resourceType: 'StaffUser', resourceId: user.id });
         return user;
       });
-      return reply.code(201).send({ id: created.id, username: request.body.username.toLowerCase(), role: created.role });
+      return reply
+        .code(201)
+        .send({ id: created.id, username: request.body.username.toLowerCase(), role: created.role });
     },
   );
 }

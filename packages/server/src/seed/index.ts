@@ -1,0 +1,265 @@
+/**
+ * The seeded, deterministic synthetic trust: one organisation with demo staff accounts, specialties,
+ * consultants, clinic locations, patients and referral-to-treatment pathways, at demo size (loads in seconds)
+ * or at the size of a large acute trust (600,000 patients, 250,000 open pathways).
+ *
+ * The same seed and `today` always give the same data, uuids included (only the argon2 password hash differs,
+ * as its salt is random). Generation never reads the clock or a random source: every date derives from `today`.
+ * Rows are generated and written in streaming batches inside one transaction, so a failed seed leaves nothing.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Role } from '@pathflow/core';
+import type { Database, DatabaseHandle } from '../db/client';
+import { organisations } from '../db/schema';
+import { hashPassword } from '../auth/secrets';
+import { BulkInserter, type BulkColumn, type CellValue } from './bulk-insert';
+import { epochDay, isoInstant } from './dates';
+import { PATHWAY_COLUMNS, PathwayFactory } from './pathways';
+import { PATIENT_COLUMNS, PatientFactory } from './patients';
+import { Random } from './random';
+import { SPECIALTIES } from './specialties';
+import { STREAM } from './streams';
+import {
+  CLINICIAN_COLUMNS,
+  LOCATION_COLUMNS,
+  STAFF_COLUMNS,
+  demoAccounts,
+  generateClinicians,
+  generateLocations,
+  generateStaff,
+} from './workforce';
+
+export const DEMO_PASSWORD = 'Pathflow-demo-1';
+export const DEMO_ORG_ODS = 'XPF';
+export const DEMO_ORG_NAME = 'Pathflow Demo Hospitals NHS Trust';
+/** The day the synthetic data is "as of" when the caller does not say. */
+export const DEFAULT_SEED_TODAY = '2026-11-23';
+
+export type SeedSize = 'demo' | 'large';
+
+export interface SeedPlan {
+  patients: number;
+  openPathways: number;
+  closedPathways: number;
+  clinicians: number;
+  /** Hospital sites (each with several outpatient departments). */
+  sites: number;
+  gpPractices: number;
+}
+
+export const SEED_PLANS: Readonly<Record<SeedSize, Readonly<SeedPlan>>> = {
+  demo: {
+    patients: 2_000,
+    openPathways: 1_500,
+    closedPathways: 300,
+    clinicians: 60,
+    sites: 3,
+    gpPractices: 30,
+  },
+  large: {
+    patients: 600_000,
+    openPathways: 250_000,
+    closedPathways: 50_000,
+    clinicians: 450,
+    sites: 5,
+    gpPractices: 120,
+  },
+};
+
+export type SeedTable =
+  'organisations' | 'staff_users' | 'specialties' | 'clinicians' | 'locations' | 'patients' | 'pathways';
+
+export interface SeedProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface SeedOptions {
+  size: SeedSize;
+  seed: number;
+  onProgress?: ((p: SeedProgress) => void) | undefined;
+  /** The day the data is "as of" (YYYY-MM-DD): waits and ages are counted to it. Default DEFAULT_SEED_TODAY. */
+  today?: string | undefined;
+}
+
+export interface SeedSummary {
+  orgId: string;
+  odsCode: string;
+  counts: Record<SeedTable, number>;
+  demoAccounts: { username: string; role: Role; password: string }[];
+  rowsPerSecond: number;
+  seconds: number;
+}
+
+/** Rows per statement for the large tables: big enough to amortise the round trip, small enough to stream. */
+const BATCH_ROWS = 5_000;
+
+/** How many rows each table will get at a size (for progress bars that show the whole seed). */
+export function plannedCounts(size: SeedSize): Record<SeedTable, number> {
+  const plan = SEED_PLANS[size];
+  return {
+    organisations: 1,
+    staff_users: demoAccounts().length,
+    specialties: SPECIALTIES.length,
+    clinicians: plan.clinicians,
+    locations: generateLocations(0, '00000000-0000-4000-8000-000000000000', DEMO_ORG_ODS, plan.sites).length,
+    patients: plan.patients,
+    pathways: plan.openPathways + plan.closedPathways,
+  };
+}
+
+/** True when no organisation exists yet (a fresh database, ready to seed). */
+export async function isDatabaseEmpty(db: Database): Promise<boolean> {
+  const rows = await db.select({ orgId: organisations.orgId }).from(organisations).limit(1);
+  return rows.length === 0;
+}
+
+/** An advisory lock key, so that two seeds started together on one server cannot both pass the ODS check. */
+const SEED_LOCK = 727_273;
+
+export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): Promise<SeedSummary> {
+  const plan = SEED_PLANS[options.size];
+  if (!plan) throw new Error(`Unknown seed size "${String(options.size)}": use demo or large`);
+  const seed = options.seed;
+  if (!Number.isSafeInteger(seed)) throw new Error(`The seed must be a whole number, got ${seed}`);
+  const today = options.today ?? DEFAULT_SEED_TODAY;
+  const todayDay = epochDay(today);
+  const report = options.onProgress ?? (() => undefined);
+  const odsCode = DEMO_ORG_ODS;
+  const orgId = new Random(seed, STREAM.organisation).uuid();
+  const asOf = isoInstant(todayDay, 7 * 60);
+
+  // argon2 is deliberately slow: hash once, outside the transaction, and share the hash among the demo accounts.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  // Timing is for the summary only; nothing generated depends on it.
+  const started = performance.now();
+  const counts = await handle.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
+    const existing = await tx
+      .select({ orgId: organisations.orgId })
+      .from(organisations)
+      .where(eq(organisations.odsCode, odsCode))
+      .limit(1);
+    if (existing.length > 0) {
+      throw new Error(
+        `An organisation with ODS code ${odsCode} already exists: the synthetic trust has been seeded in this database already`,
+      );
+    }
+
+    const counts = {} as Record<SeedTable, number>;
+    const writeAll = async (
+      table: SeedTable,
+      columns: readonly BulkColumn[],
+      rows: readonly CellValue[][],
+    ) => {
+      const inserter = new BulkInserter(table, columns);
+      for (const row of rows) inserter.add(row);
+      await inserter.flush(tx);
+      counts[table] = rows.length;
+      report({ phase: table, done: rows.length, total: rows.length });
+    };
+
+    await writeAll(
+      'organisations',
+      [
+        { name: 'org_id', kind: 'uuid' },
+        { name: 'ods_code', kind: 'text' },
+        { name: 'name', kind: 'text' },
+        { name: 'created_at', kind: 'timestamptz' },
+      ],
+      [[orgId, odsCode, DEMO_ORG_NAME, asOf]],
+    );
+    await writeAll('staff_users', STAFF_COLUMNS, generateStaff(seed, orgId, passwordHash, asOf));
+    await writeAll(
+      'specialties',
+      [
+        { name: 'org_id', kind: 'uuid' },
+        { name: 'code', kind: 'text' },
+        { name: 'name', kind: 'text' },
+      ],
+      SPECIALTIES.map((s) => [orgId, s.code, s.name]),
+    );
+    const clinicians = generateClinicians(seed, orgId, plan.clinicians);
+    await writeAll('clinicians', CLINICIAN_COLUMNS, clinicians.rows);
+    await writeAll('locations', LOCATION_COLUMNS, generateLocations(seed, orgId, odsCode, plan.sites));
+
+    const patients = new PatientFactory(seed, orgId, todayDay, plan.gpPractices);
+    counts.patients = await stream(
+      tx,
+      'patients',
+      PATIENT_COLUMNS,
+      plan.patients,
+      (i) => patients.row(i),
+      report,
+    );
+
+    const pathways = new PathwayFactory(
+      seed,
+      orgId,
+      odsCode,
+      todayDay,
+      { open: plan.openPathways, closed: plan.closedPathways, patients: plan.patients },
+      patients,
+      clinicians.bySpecialty,
+    );
+    counts.pathways = await stream(
+      tx,
+      'pathways',
+      PATHWAY_COLUMNS,
+      pathways.total,
+      (j) => pathways.row(j),
+      report,
+    );
+    return counts;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+  return {
+    orgId,
+    odsCode,
+    counts,
+    demoAccounts: demoAccounts().map((a) => ({
+      username: a.username,
+      role: a.role,
+      password: DEMO_PASSWORD,
+    })),
+    rowsPerSecond: seconds > 0 ? rows / seconds : 0,
+    seconds,
+  };
+}
+
+/**
+ * Generates `total` rows one batch at a time. Each batch is sent as soon as it is complete and the next one is
+ * generated while the server stores it (on PostgreSQL the two overlap; PGlite runs in this thread, so there they
+ * simply alternate). At most one batch is in flight, so memory stays flat whatever the size.
+ */
+async function stream(
+  db: Database,
+  table: SeedTable,
+  columns: readonly BulkColumn[],
+  total: number,
+  row: (index: number) => CellValue[],
+  report: (p: SeedProgress) => void,
+): Promise<number> {
+  const inserter = new BulkInserter(table, columns);
+  let inFlight: Promise<number> | undefined;
+  let done = 0;
+  const send = async () => {
+    if (inFlight) done += await inFlight;
+    if (done > 0) report({ phase: table, done, total });
+    inFlight = inserter.flush(db);
+    // Handled when awaited above; this stops a failure being reported as unhandled in the meantime.
+    inFlight.catch(() => undefined);
+  };
+  report({ phase: table, done: 0, total });
+  for (let i = 0; i < total; i++) {
+    inserter.add(row(i));
+    if (inserter.pending >= BATCH_ROWS) await send();
+  }
+  await send();
+  if (inFlight) done += await inFlight;
+  report({ phase: table, done, total });
+  return done;
+}
