@@ -23,8 +23,12 @@ describe.each(ENGINES)('pathflow command on %s', (engine) => {
 
   const run = (args: string[], input?: string) =>
     new Promise<Run>((resolve) => {
-      const child = execFile(process.execPath, [BIN, ...args], { env, timeout: 120_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      const child = execFile(
+        process.execPath,
+        [BIN, ...args],
+        { env, timeout: 120_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
       child.stdin?.end(input ?? '');
     });
@@ -47,8 +51,17 @@ describe.each(ENGINES)('pathflow command on %s', (engine) => {
   it('explains itself with --help, for every command', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['start', 'migrate', 'seed', 'user', 'client', 'backup', 'restore']) expect(top.stdout).toContain(cmd);
-    for (const args of [['start'], ['migrate'], ['seed'], ['user', 'add'], ['client', 'add'], ['backup'], ['restore']]) {
+    for (const cmd of ['start', 'migrate', 'seed', 'user', 'client', 'backup', 'restore'])
+      expect(top.stdout).toContain(cmd);
+    for (const args of [
+      ['start'],
+      ['migrate'],
+      ['seed'],
+      ['user', 'add'],
+      ['client', 'add'],
+      ['backup'],
+      ['restore'],
+    ]) {
       const res = await run([...args, '--help']);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/^Usage: pathflow /);
@@ -61,7 +74,20 @@ describe.each(ENGINES)('pathflow command on %s', (engine) => {
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.stdout).toMatch(/Seeded XPF \(demo, seed 7\)/);
 
-    const user = await run(['user', 'add', '--username', 'Jane.Smith', '--name', 'Jane Smith', '--role', 'team-leader', '--password-stdin'], 'A-long-password-1\n');
+    const user = await run(
+      [
+        'user',
+        'add',
+        '--username',
+        'Jane.Smith',
+        '--name',
+        'Jane Smith',
+        '--role',
+        'team-leader',
+        '--password-stdin',
+      ],
+      'A-long-password-1\n',
+    );
     expect(user.code, user.stderr).toBe(0);
     expect(user.stdout).toContain('Added jane.smith (team-leader)');
 
@@ -80,13 +106,22 @@ describe.each(ENGINES)('pathflow command on %s', (engine) => {
   });
 
   it('refuses bad input with a clear message and a non-zero exit', async () => {
-    const role = await run(['user', 'add', '--username', 'x1', '--name', 'X', '--role', 'wizard', '--password-stdin'], 'A-long-password-1');
+    const role = await run(
+      ['user', 'add', '--username', 'x1', '--name', 'X', '--role', 'wizard', '--password-stdin'],
+      'A-long-password-1',
+    );
     expect(role.code).not.toBe(0);
     expect(role.stderr).toMatch(/wizard/);
-    const short = await run(['user', 'add', '--username', 'bob.b', '--name', 'Bob', '--role', 'clinician', '--password-stdin'], 'short');
+    const short = await run(
+      ['user', 'add', '--username', 'bob.b', '--name', 'Bob', '--role', 'clinician', '--password-stdin'],
+      'short',
+    );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/Password must be at least 12 characters/);
-    const dup = await run(['user', 'add', '--username', 'jane.smith', '--name', 'J', '--role', 'clinician', '--password-stdin'], 'A-long-password-1');
+    const dup = await run(
+      ['user', 'add', '--username', 'jane.smith', '--name', 'J', '--role', 'clinician', '--password-stdin'],
+      'A-long-password-1',
+    );
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/already exists/);
     const size = await run(['seed', '--size', 'huge']);

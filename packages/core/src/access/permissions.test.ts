@@ -26,12 +26,21 @@ describe('permission matrix', () => {
 
 describe('resolveScopes', () => {
   it('grants everything the role allows when no scope is asked for', () => {
-    expect(resolveScopes('clinician', undefined)).toEqual({ ok: true, permissions: [...permissionsOf('clinician')] });
-    expect(resolveScopes('clinician', '  ')).toEqual({ ok: true, permissions: [...permissionsOf('clinician')] });
+    expect(resolveScopes('clinician', undefined)).toEqual({
+      ok: true,
+      permissions: [...permissionsOf('clinician')],
+    });
+    expect(resolveScopes('clinician', '  ')).toEqual({
+      ok: true,
+      permissions: [...permissionsOf('clinician')],
+    });
   });
 
   it('grants exactly the scopes asked for', () => {
-    expect(resolveScopes('booking-clerk', 'system/Patient.read')).toEqual({ ok: true, permissions: ['Patient.read'] });
+    expect(resolveScopes('booking-clerk', 'system/Patient.read')).toEqual({
+      ok: true,
+      permissions: ['Patient.read'],
+    });
   });
 
   it('expands wildcards within the role', () => {

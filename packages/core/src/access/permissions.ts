@@ -92,7 +92,8 @@ export function resolveScopes(role: Role, requested: string | undefined): ScopeR
       (p) =>
         (resource === '*' || p.startsWith(`${resource}.`)) && (access === '*' || p.endsWith(`.${access}`)),
     );
-    if (resource !== '*' && wanted.length === 0) return { ok: false, message: `Scope "${word}" is not known` };
+    if (resource !== '*' && wanted.length === 0)
+      return { ok: false, message: `Scope "${word}" is not known` };
     const permitted = wanted.filter((p) => allowed.includes(p));
     if (resource !== '*' && permitted.length < wanted.length) {
       return { ok: false, message: `Scope "${word}" is not allowed for this client's role` };

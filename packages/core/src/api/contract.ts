@@ -71,7 +71,16 @@ export interface SpecialtyWaitingList {
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
-export const COMMUNICATION_NEEDS = ['large-print', 'easy-read', 'braille', 'bsl', 'deafblind-manual', 'audio', 'email-only', 'text-relay'] as const;
+export const COMMUNICATION_NEEDS = [
+  'large-print',
+  'easy-read',
+  'braille',
+  'bsl',
+  'deafblind-manual',
+  'audio',
+  'email-only',
+  'text-relay',
+] as const;
 export type CommunicationNeed = (typeof COMMUNICATION_NEEDS)[number];
 
 export interface PatientAddress {
@@ -100,7 +109,19 @@ export interface Patient {
   transportEligible: boolean;
 }
 
-export type NewPatient = Omit<Patient, 'id' | 'mrn' | 'title' | 'address' | 'phone' | 'email' | 'gpPracticeCode' | 'interpreterLanguage' | 'communicationNeeds' | 'transportEligible'> & {
+export type NewPatient = Omit<
+  Patient,
+  | 'id'
+  | 'mrn'
+  | 'title'
+  | 'address'
+  | 'phone'
+  | 'email'
+  | 'gpPracticeCode'
+  | 'interpreterLanguage'
+  | 'communicationNeeds'
+  | 'transportEligible'
+> & {
   mrn?: string;
   title?: string | null;
   address: { line1: string; line2?: string | null; town: string; postcode: string };
