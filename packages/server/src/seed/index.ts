@@ -130,6 +130,21 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
   const orgId = new Random(seed, STREAM.organisation).uuid();
   const asOf = isoInstant(todayDay, 7 * 60);
 
+  const alreadySeeded = () =>
+    new Error(
+      `An organisation with ODS code ${odsCode} already exists: the synthetic trust has been seeded in this database already`,
+    );
+  const hasOrganisation = async (db: Database) =>
+    (
+      await db
+        .select({ orgId: organisations.orgId })
+        .from(organisations)
+        .where(eq(organisations.odsCode, odsCode))
+        .limit(1)
+    ).length > 0;
+  // Fail fast here; the check is repeated under a lock inside the transaction, where it counts.
+  if (await hasOrganisation(handle.db)) throw alreadySeeded();
+
   // argon2 is deliberately slow: hash once, outside the transaction, and share the hash among the demo accounts.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
@@ -137,16 +152,7 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
   const started = performance.now();
   const counts = await handle.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
-    const existing = await tx
-      .select({ orgId: organisations.orgId })
-      .from(organisations)
-      .where(eq(organisations.odsCode, odsCode))
-      .limit(1);
-    if (existing.length > 0) {
-      throw new Error(
-        `An organisation with ODS code ${odsCode} already exists: the synthetic trust has been seeded in this database already`,
-      );
-    }
+    if (await hasOrganisation(tx)) throw alreadySeeded();
 
     const counts = {} as Record<SeedTable, number>;
     const writeAll = async (

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
+ * the same run on the same machine. `npm run bench -- rtt` or `-- seed` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ */
+import { cpus, totalmem } from 'node:os';
+import { main as runRttEngineBench } from './rtt-engine';
+import { runSeedLargeBench } from './seed-large';
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  process.stdout.write(
+    `Pathflow benchmarks: Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB memory\n`,
+  );
+  const only = process.argv.slice(2);
+  if (only.length === 0 || only.includes('rtt')) runRttEngineBench();
+  if (only.length === 0 || only.includes('seed')) await runSeedLargeBench();
+}
+
+main().catch((e: unknown) => {
+  const cause = e instanceof Error && e.cause instanceof Error ? `\nCaused by: ${e.cause.message}` : '';
+  process.stderr.write(
+    `Benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}${cause}\n`,
+  );
+  process.exitCode = 1;
+});
