@@ -27,18 +27,16 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
   const hash = await passwordHash;
   const users = {} as Fixture['users'];
   for (const role of ROLES) users[role] = { id: randomUUID(), username: role };
-  await db
-    .insert(staffUsers)
-    .values(
-      ROLES.map((role) => ({
-        orgId,
-        id: users[role].id,
-        username: role,
-        displayName: `Test ${role}`,
-        role,
-        passwordHash: hash,
-      })),
-    );
+  await db.insert(staffUsers).values(
+    ROLES.map((role) => ({
+      orgId,
+      id: users[role].id,
+      username: role,
+      displayName: `Test ${role}`,
+      role,
+      passwordHash: hash,
+    })),
+  );
   await db.insert(specialties).values([
     { orgId, code: '110', name: 'Trauma and orthopaedics' },
     { orgId, code: '120', name: 'Ear, nose and throat' },
