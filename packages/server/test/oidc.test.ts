@@ -377,6 +377,19 @@ describe.each(ENGINES)('OpenID Connect sign-in on %s', (engine) => {
     expectRefused(await callback(started, { query: query.toString() }));
   });
 
+  it('sends a person in a browser back to the sign-in page when refused, with no session', async () => {
+    idp.person = { sub: 'sub-nobody-knows' };
+    const started = await startLogin();
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback?${started.callbackQuery}`,
+      headers: { cookie: `${OIDC_TRANSACTION_COOKIE}=${started.transactionCookie}`, accept: 'text/html,*/*' },
+    });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/sign-in?sso=failed');
+    expect(res.cookies.find((c) => c.name === 'pathflow_session')).toBeUndefined();
+  });
+
   it("refuses a callback carrying another sign-in's cookie, no cookie, or a tampered cookie", async () => {
     idp.person = { sub: 'sub-admin' };
     const mine = await startLogin();

@@ -83,4 +83,14 @@ describe('signing in with a username used in more than one organisation, or with
     expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
   });
+
+  it('explains a refused single sign-on when the server sends the person back', async () => {
+    t = await h.newPage();
+    const { page } = t;
+    await page.goto(`${h.baseUrl}/sign-in?sso=failed`);
+    const summary = page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain('Single sign-on did not work');
+    expect(await axeViolations(page)).toEqual([]);
+  });
 });

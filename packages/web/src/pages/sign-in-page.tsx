@@ -71,6 +71,15 @@ function errorsFromServer(err: unknown): FormErrors {
   }
 }
 
+const SSO_FAILED: FormErrors = {
+  summary: [
+    {
+      text: 'Single sign-on did not work. Your account may not be set up in Pathflow: ask an administrator, or sign in with your username and password.',
+    },
+  ],
+  fields: {},
+};
+
 /** Only paths inside this app, and never back to the sign-in page itself. */
 function returnPath(state: unknown): string {
   const from = (state as SignInRedirect | null)?.from;
@@ -91,7 +100,10 @@ export function SignInPage() {
   const location = useLocation();
   const [values, setValues] = useState<SignInValues>({ username: '', password: '', organisation: '' });
   const [showOrganisation, setShowOrganisation] = useState(false);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
+  // Single sign-on sends people back here with ?sso=failed when the provider or our account lookup refused them.
+  const [errors, setErrors] = useState<FormErrors | null>(() =>
+    new URLSearchParams(location.search).get('sso') === 'failed' ? SSO_FAILED : null,
+  );
   const [attempt, setAttempt] = useState(0);
   const [providers, setProviders] = useState<AuthProviders | null>(null);
   const submitting = useRef(false);

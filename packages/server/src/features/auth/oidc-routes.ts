@@ -77,6 +77,10 @@ export function oidcRoutes(app: FastifyInstance, deps: RouteDeps): void {
       } catch (err) {
         // Provider and library errors arrive here as OidcError, with a plain message; anything else is ours (500).
         logFailure(request, err);
+        // A person in a browser goes back to the sign-in page, which explains; an API client gets the problem.
+        if (err instanceof AppError && err.status < 500 && request.headers.accept?.includes('text/html')) {
+          return reply.redirect('/sign-in?sso=failed', 302);
+        }
         throw err;
       }
     },
