@@ -22,7 +22,10 @@ import { authRoutes } from './features/auth/routes';
 import { oidcRoutes } from './features/auth/oidc-routes';
 import { healthRoutes } from './features/health/routes';
 import { oauthRoutes } from './features/oauth/routes';
+import { registerOpenApi } from './features/openapi/plugin';
+import { openapiRoutes } from './features/openapi/routes';
 import { patientRoutes } from './features/patients/routes';
+import { rttRoutes } from './features/rtt/routes';
 import { specialtyRoutes } from './features/specialties/routes';
 import { staffRoutes } from './features/staff/routes';
 
@@ -107,6 +110,9 @@ export async function buildApp(deps: AppDeps) {
     sessions: { idleMinutes: deps.config.sessionIdleMinutes, maxHours: deps.config.sessionMaxHours },
   });
 
+  // Before any route: the OpenAPI description collects the routes as they are added.
+  await registerOpenApi(app);
+
   await app.register(
     async (scoped) => {
       healthRoutes(scoped, routeDeps);
@@ -122,6 +128,8 @@ export async function buildApp(deps: AppDeps) {
       patientRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
+      rttRoutes(api);
+      openapiRoutes(api);
     },
     { prefix: '/api/v1' },
   );

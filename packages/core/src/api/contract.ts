@@ -16,6 +16,8 @@ export interface Problem {
   requestId?: string;
   /** For validation errors: each offending field (a JSON pointer into the request) and what is wrong. */
   errors?: { field: string; message: string }[];
+  /** For `rtt_rule_violation`: the id of the RTT rule the input breaks (see `RTT_RULES`). */
+  rule?: string;
 }
 
 export interface OrganisationSummary {

@@ -69,9 +69,16 @@ const CASES: Case[] = [
     allowed: ['admin'],
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
+  {
+    method: 'POST',
+    route: '/api/v1/rtt/evaluate',
+    url: () => '/api/v1/rtt/evaluate',
+    payload: () => ({ priority: 'routine', referralReceived: '2025-01-06', events: [], asOf: '2025-03-31' }),
+    allowed: ['booking-clerk', 'team-leader', 'clinician', 'service-manager'],
+  },
 ];
 
-/** Routes anyone may call: sign-in and its helpers, the token endpoint and health probes. */
+/** Routes anyone may call: sign-in and its helpers, the token endpoint, health probes and the API description. */
 const PUBLIC_ROUTES = [
   'GET /health/live',
   'GET /health/ready',
@@ -80,6 +87,7 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/sign-in',
   'GET /api/v1/auth/oidc/login',
   'GET /api/v1/auth/oidc/callback',
+  'GET /api/v1/openapi.json',
 ];
 
 /** A valid test-range NHS number, different for each n. */

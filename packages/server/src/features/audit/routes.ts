@@ -15,6 +15,8 @@ export function auditRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'AuditEvent.read' },
       schema: {
+        summary: 'Search the audit trail, newest first',
+        tags: ['Audit'],
         querystring: Type.Object(
           {
             patientId: Type.Optional(Type.String({ format: 'uuid' })),

@@ -29,7 +29,10 @@ export function oidcRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/auth/oidc/login',
-    { config: { auth: 'public', rateLimit } },
+    {
+      config: { auth: 'public', rateLimit },
+      schema: { summary: 'Start single sign-on with the identity provider', tags: ['Authentication'] },
+    },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const oidc = configured();
       try {
@@ -52,7 +55,10 @@ export function oidcRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/auth/oidc/callback',
-    { config: { auth: 'public', rateLimit } },
+    {
+      config: { auth: 'public', rateLimit },
+      schema: { summary: 'Single sign-on callback from the identity provider', tags: ['Authentication'] },
+    },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const oidc = configured();
       // A transaction is good for one callback, whatever its outcome.

@@ -63,10 +63,14 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
   const db = deps.handle.db;
   const policy = { idleMinutes: deps.config.sessionIdleMinutes, maxHours: deps.config.sessionMaxHours };
 
-  app.get('/auth/providers', { config: { auth: 'public' } }, async (): Promise<AuthProviders> => ({
-    password: true,
-    oidc: deps.config.oidc ? { label: deps.config.oidc.label, loginUrl: '/api/v1/auth/oidc/login' } : null,
-  }));
+  app.get(
+    '/auth/providers',
+    { config: { auth: 'public' }, schema: { summary: 'How staff can sign in', tags: ['Authentication'] } },
+    async (): Promise<AuthProviders> => ({
+      password: true,
+      oidc: deps.config.oidc ? { label: deps.config.oidc.label, loginUrl: '/api/v1/auth/oidc/login' } : null,
+    }),
+  );
 
   app.post(
     '/auth/sign-in',
@@ -75,7 +79,7 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
         auth: 'public',
         rateLimit: { max: deps.config.signInRateLimitPerMinute, timeWindow: 60_000 },
       },
-      schema: { body: SignInBody },
+      schema: { summary: 'Sign in with a username and password', tags: ['Authentication'], body: SignInBody },
     },
     async (request, reply) => {
       const now = deps.now();
@@ -90,31 +94,42 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
     },
   );
 
-  app.get('/auth/session', { config: { auth: 'signed-in' } }, async (request) => {
-    const principal = request.principal!;
-    if (!principal.session || !request.sessionExpiresAt) {
-      throw new AppError('forbidden', 'Only a signed-in member of staff has a session');
-    }
-    return sessionInfo(
-      db,
-      principal.orgId,
-      principal.id,
-      principal.session.csrfToken,
-      request.sessionExpiresAt,
-    );
-  });
+  app.get(
+    '/auth/session',
+    {
+      config: { auth: 'signed-in' },
+      schema: { summary: 'The current session and its CSRF token', tags: ['Authentication'] },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (!principal.session || !request.sessionExpiresAt) {
+        throw new AppError('forbidden', 'Only a signed-in member of staff has a session');
+      }
+      return sessionInfo(
+        db,
+        principal.orgId,
+        principal.id,
+        principal.session.csrfToken,
+        request.sessionExpiresAt,
+      );
+    },
+  );
 
-  app.post('/auth/sign-out', { config: { auth: 'signed-in' } }, async (request, reply) => {
-    const ctx = contextOf(request, deps.now);
-    if (ctx.principal.session) {
-      await deleteSession(db, ctx.principal.orgId, ctx.principal.session.id);
-      await audit(db, ctx, {
-        action: 'auth.sign-out',
-        resourceType: 'StaffUser',
-        resourceId: ctx.principal.id,
-      });
-    }
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/auth/sign-out',
+    { config: { auth: 'signed-in' }, schema: { summary: 'Sign out', tags: ['Authentication'] } },
+    async (request, reply) => {
+      const ctx = contextOf(request, deps.now);
+      if (ctx.principal.session) {
+        await deleteSession(db, ctx.principal.orgId, ctx.principal.session.id);
+        await audit(db, ctx, {
+          action: 'auth.sign-out',
+          resourceType: 'StaffUser',
+          resourceId: ctx.principal.id,
+        });
+      }
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
 }

@@ -30,7 +30,11 @@ export function oauthRoutes(base: FastifyInstance, deps: RouteDeps): void {
     '/token',
     {
       config: { auth: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
-      schema: { body: TokenBody },
+      schema: {
+        summary: 'Get an access token (OAuth 2.0 client credentials grant)',
+        tags: ['OAuth'],
+        body: TokenBody,
+      },
       attachValidation: true,
     },
     async (request, reply) => {

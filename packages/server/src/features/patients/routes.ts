@@ -50,6 +50,8 @@ export function patientRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'Patient.read' },
       schema: {
+        summary: 'Find patients by NHS number, or by family name and date of birth',
+        tags: ['Patients'],
         querystring: Type.Object(
           {
             nhsNumber: Type.Optional(Type.String({ maxLength: 13 })),
@@ -68,14 +70,21 @@ export function patientRoutes(base: FastifyInstance, deps: RouteDeps): void {
     '/patients/:id',
     {
       config: { auth: 'Patient.read' },
-      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+      schema: {
+        summary: 'Get a patient',
+        tags: ['Patients'],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      },
     },
     async (request) => getPatient(db, contextOf(request, deps.now), request.params.id),
   );
 
   app.post(
     '/patients',
-    { config: { auth: 'Patient.write' }, schema: { body: NewPatientBody } },
+    {
+      config: { auth: 'Patient.write' },
+      schema: { summary: 'Register a patient', tags: ['Patients'], body: NewPatientBody },
+    },
     async (request, reply) => {
       const patient = await createPatient(db, contextOf(request, deps.now), request.body);
       return reply.code(201).header('location', `/api/v1/patients/${patient.id}`).send(patient);

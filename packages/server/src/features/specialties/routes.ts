@@ -35,8 +35,15 @@ export async function waitingBySpecialty(
 }
 
 export function specialtyRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/specialties', { config: { auth: 'WaitingList.read' } }, async (request) => {
-    const ctx = contextOf(request, deps.now);
-    return waitingBySpecialty(deps.handle.db, ctx.principal.orgId, ctx.now);
-  });
+  app.get(
+    '/specialties',
+    {
+      config: { auth: 'WaitingList.read' },
+      schema: { summary: 'Specialties with the number of patients waiting', tags: ['Waiting list'] },
+    },
+    async (request) => {
+      const ctx = contextOf(request, deps.now);
+      return waitingBySpecialty(deps.handle.db, ctx.principal.orgId, ctx.now);
+    },
+  );
 }

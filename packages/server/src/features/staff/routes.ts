@@ -15,27 +15,33 @@ export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const db = deps.handle.db;
 
-  app.get('/users', { config: { auth: 'Staff.read' } }, async (request) => {
-    const ctx = contextOf(request, deps.now);
-    const rows = await db
-      .select({
-        id: staffUsers.id,
-        username: staffUsers.username,
-        displayName: staffUsers.displayName,
-        role: staffUsers.role,
-        active: staffUsers.active,
-      })
-      .from(staffUsers)
-      .where(eq(staffUsers.orgId, ctx.principal.orgId))
-      .orderBy(asc(staffUsers.username));
-    return { users: rows };
-  });
+  app.get(
+    '/users',
+    { config: { auth: 'Staff.read' }, schema: { summary: 'List staff accounts', tags: ['Staff'] } },
+    async (request) => {
+      const ctx = contextOf(request, deps.now);
+      const rows = await db
+        .select({
+          id: staffUsers.id,
+          username: staffUsers.username,
+          displayName: staffUsers.displayName,
+          role: staffUsers.role,
+          active: staffUsers.active,
+        })
+        .from(staffUsers)
+        .where(eq(staffUsers.orgId, ctx.principal.orgId))
+        .orderBy(asc(staffUsers.username));
+      return { users: rows };
+    },
+  );
 
   app.post(
     '/users',
     {
       config: { auth: 'Staff.write' },
       schema: {
+        summary: 'Create a staff account',
+        tags: ['Staff'],
         body: Type.Object(
           {
             username: Type.String({ minLength: 2, maxLength: 64 }),
