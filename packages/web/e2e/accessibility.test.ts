@@ -1,23 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe';
-import { signInAs, startHarness, waitForHeading, type TestPage, type WebHarness } from './support/harness';
+import { signInAs, useWebHarness, waitForHeading, type TestPage } from './support/harness';
 
 /** axe against WCAG 2.0, 2.1 and 2.2 A and AA on each page and state we have. */
 describe('accessibility (axe, WCAG 2.2 AA)', () => {
-  let h: WebHarness;
+  const suite = useWebHarness();
   let t: TestPage;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  afterEach(async () => {
-    expect(t.problems).toEqual([]);
-    await t.context.close();
-  });
 
   const open = async (path: string, heading: string) => {
-    t = await h.newPage();
-    await t.page.goto(`${h.baseUrl}${path}`);
+    t = await suite.newPage();
+    await t.page.goto(`${suite.h.baseUrl}${path}`);
     await waitForHeading(t.page, heading);
     return t.page;
   };

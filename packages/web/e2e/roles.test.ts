@@ -1,24 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  screenshot,
-  signInAs,
-  startHarness,
-  waitForHeading,
-  type TestPage,
-  type WebHarness,
-} from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signInAs, useWebHarness, waitForHeading, type TestPage } from './support/harness';
 
 describe('the home page for roles without waiting lists', () => {
-  let h: WebHarness;
+  const suite = useWebHarness();
   let t: TestPage;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  afterEach(async () => {
-    expect(t.problems).toEqual([]);
-    await t.context.close();
-  });
 
   it.each([
     ['flow-coordinator', 'Patient flow coordinator', 'a patient flow coordinator'],
@@ -27,13 +12,13 @@ describe('the home page for roles without waiting lists', () => {
   ])(
     'tells the %s that waiting lists are not part of their role, without asking for them',
     async (role, label, asRole) => {
-      t = await h.newPage();
+      t = await suite.newPage();
       const { page } = t;
       const specialtyRequests: string[] = [];
       page.on('request', (req) => {
         if (req.url().includes('/api/v1/specialties')) specialtyRequests.push(req.url());
       });
-      await page.goto(`${h.baseUrl}/sign-in`);
+      await page.goto(`${suite.h.baseUrl}/sign-in`);
       await waitForHeading(page, 'Sign in');
       await signInAs(page, role);
       await waitForHeading(page, 'Home');

@@ -1,29 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   focused,
   screenshot,
   signInAs,
-  startHarness,
+  useWebHarness,
   waitForHeading,
   type TestPage,
-  type WebHarness,
 } from './support/harness';
 
 describe('the session', () => {
-  let h: WebHarness;
+  const suite = useWebHarness();
   let t: TestPage;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  afterEach(async () => {
-    expect(t.problems).toEqual([]);
-    await t.context.close();
-  });
 
   const signedIn = async (role: string) => {
-    t = await h.newPage();
-    await t.page.goto(`${h.baseUrl}/sign-in`);
+    t = await suite.newPage();
+    await t.page.goto(`${suite.h.baseUrl}/sign-in`);
     await waitForHeading(t.page, 'Sign in');
     await signInAs(t.page, role);
     await waitForHeading(t.page, 'Home');
@@ -52,7 +43,7 @@ describe('the session', () => {
     await screenshot(page, 'signed-out');
 
     // The server has ended the session: a fresh load of the home page goes to sign-in.
-    await page.goto(`${h.baseUrl}/`);
+    await page.goto(`${suite.h.baseUrl}/`);
     await waitForHeading(page, 'Sign in');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.getByText('You have signed out').count()).toBe(0);
@@ -60,7 +51,7 @@ describe('the session', () => {
 
   it('sends someone whose session has ended to sign in, and back again afterwards', async () => {
     const page = await signedIn('booking-clerk');
-    await page.goto(`${h.baseUrl}/no-such-page`);
+    await page.goto(`${suite.h.baseUrl}/no-such-page`);
     await waitForHeading(page, 'Page not found');
     await t.context.clearCookies();
     await page.getByRole('link', { name: 'Go to the Pathflow home page' }).click();
@@ -75,9 +66,9 @@ describe('the session', () => {
   });
 
   it('shows "Page not found" for an unknown address, signed in or not', async () => {
-    t = await h.newPage();
+    t = await suite.newPage();
     const { page } = t;
-    await page.goto(`${h.baseUrl}/waiting-lists/nowhere`);
+    await page.goto(`${suite.h.baseUrl}/waiting-lists/nowhere`);
     await waitForHeading(page, 'Page not found');
     expect(await page.title()).toBe('Page not found – Pathflow');
     await page.getByRole('link', { name: 'Go to the Pathflow home page' }).click();

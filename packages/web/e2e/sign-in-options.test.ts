@@ -1,39 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe';
-import {
-  screenshot,
-  signInAs,
-  startHarness,
-  waitForHeading,
-  type TestPage,
-  type WebHarness,
-} from './support/harness';
+import { screenshot, signInAs, useWebHarness, waitForHeading, type TestPage } from './support/harness';
 
 describe('signing in with a username used in more than one organisation, or with single sign-on', () => {
-  let h: WebHarness;
+  // A second organisation with the same usernames as the first, and single sign-on set up.
+  const suite = useWebHarness({
+    moreOrganisations: ['XT2'],
+    env: {
+      PATHFLOW_OIDC_ISSUER: 'https://login.example.nhs.uk',
+      PATHFLOW_OIDC_CLIENT_ID: 'pathflow',
+      PATHFLOW_OIDC_REDIRECT_URI: 'http://localhost/api/v1/auth/oidc/callback',
+      PATHFLOW_OIDC_LABEL: 'Sign in with your NHS account',
+    },
+  });
   let t: TestPage;
-  beforeAll(async () => {
-    // A second organisation with the same usernames as the first, and single sign-on set up.
-    h = await startHarness({
-      moreOrganisations: ['XT2'],
-      env: {
-        PATHFLOW_OIDC_ISSUER: 'https://login.example.nhs.uk',
-        PATHFLOW_OIDC_CLIENT_ID: 'pathflow',
-        PATHFLOW_OIDC_REDIRECT_URI: 'http://localhost/api/v1/auth/oidc/callback',
-        PATHFLOW_OIDC_LABEL: 'Sign in with your NHS account',
-      },
-    });
-  });
-  afterAll(() => h?.close());
-  afterEach(async () => {
-    expect(t.problems).toEqual([]);
-    await t.context.close();
-  });
 
   it('asks for the organisation when the server needs it, then signs in to that one', async () => {
-    t = await h.newPage();
+    t = await suite.newPage();
     const { page } = t;
-    await page.goto(`${h.baseUrl}/sign-in`);
+    await page.goto(`${suite.h.baseUrl}/sign-in`);
     await waitForHeading(page, 'Sign in');
     const organisation = page.getByLabel('Organisation ODS code');
     expect(await organisation.isVisible()).toBe(false);
@@ -60,9 +45,9 @@ describe('signing in with a username used in more than one organisation, or with
   });
 
   it('checks the ODS code looks right before asking the server', async () => {
-    t = await h.newPage();
+    t = await suite.newPage();
     const { page } = t;
-    await page.goto(`${h.baseUrl}/sign-in`);
+    await page.goto(`${suite.h.baseUrl}/sign-in`);
     await waitForHeading(page, 'Sign in');
     await page.getByText('Working for more than one organisation?').click();
     await page.getByLabel('Organisation ODS code').fill('X!');
@@ -73,9 +58,9 @@ describe('signing in with a username used in more than one organisation, or with
   });
 
   it('offers single sign-on as a second way in when the server has it', async () => {
-    t = await h.newPage();
+    t = await suite.newPage();
     const { page } = t;
-    await page.goto(`${h.baseUrl}/sign-in`);
+    await page.goto(`${suite.h.baseUrl}/sign-in`);
     await waitForHeading(page, 'Sign in');
     const sso = page.getByRole('link', { name: 'Sign in with your NHS account' });
     await sso.waitFor();
@@ -85,9 +70,9 @@ describe('signing in with a username used in more than one organisation, or with
   });
 
   it('explains a refused single sign-on when the server sends the person back', async () => {
-    t = await h.newPage();
+    t = await suite.newPage();
     const { page } = t;
-    await page.goto(`${h.baseUrl}/sign-in?sso=failed`);
+    await page.goto(`${suite.h.baseUrl}/sign-in?sso=failed`);
     const summary = page.locator('.nhsuk-error-summary');
     await summary.waitFor();
     expect(await summary.innerText()).toContain('Single sign-on did not work');

@@ -1,29 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   focused,
   screenshot,
   signInAs,
-  startHarness,
+  useWebHarness,
   waitForHeading,
   type TestPage,
-  type WebHarness,
 } from './support/harness';
 
 describe('signing in', () => {
-  let h: WebHarness;
+  const suite = useWebHarness();
   let t: TestPage;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h?.close());
-  afterEach(async () => {
-    expect(t.problems).toEqual([]);
-    await t.context.close();
-  });
 
   const open = async (path: string) => {
-    t = await h.newPage();
-    await t.page.goto(`${h.baseUrl}${path}`);
+    t = await suite.newPage();
+    await t.page.goto(`${suite.h.baseUrl}${path}`);
     return t.page;
   };
 
@@ -128,7 +119,7 @@ describe('signing in', () => {
 
   it('says when an account is locked, using what the server says', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${h.apiUrl}/auth/sign-in`, {
+      const res = await fetch(`${suite.h.apiUrl}/auth/sign-in`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'clinician', password: 'wrong-password' }),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { build } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../../server/src/app';
@@ -115,6 +116,40 @@ export async function startHarness(options: HarnessOptions = {}): Promise<WebHar
     await close();
     throw err;
   }
+}
+
+export interface WebSuite {
+  /** The running server and browser (available from the suite's first test on). */
+  readonly h: WebHarness;
+  /** A fresh page; after each test every page is closed and must have logged no problems. */
+  newPage(): Promise<TestPage>;
+}
+
+/** Starts one server and browser for a suite, and checks and closes each test's pages after it. */
+export function useWebHarness(options: HarnessOptions = {}): WebSuite {
+  let harness: WebHarness | undefined;
+  const open: TestPage[] = [];
+  beforeAll(async () => {
+    harness = await startHarness(options);
+  });
+  afterAll(() => harness?.close());
+  afterEach(async () => {
+    const pages = open.splice(0);
+    for (const t of pages) await t.context.close();
+    for (const t of pages) expect(t.problems).toEqual([]);
+  });
+  const suite: WebSuite = {
+    get h() {
+      if (!harness) throw new Error('The web harness has not started');
+      return harness;
+    },
+    newPage: async () => {
+      const t = await suite.h.newPage();
+      open.push(t);
+      return t;
+    },
+  };
+  return suite;
 }
 
 /** Signs in through the form on the sign-in page, as a person would. */
