@@ -6,3 +6,4 @@ export * from './rtt';
 export * from './cancer';
 export * from './diagnostics';
 export * from './validation';
+export * from './referrals';
