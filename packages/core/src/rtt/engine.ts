@@ -222,6 +222,15 @@ function noRunningClock(
  * Runs the RTT rules and writes the compact result into `out` (returned). Throws `RttRuleError` for input
  * that breaks a rule. This is the only implementation of the rules; `evaluateRtt` calls it.
  */
+/** Writes an open period starting on `day` into slot `index` of the compact period data. */
+function openPeriod(data: number[], index: number, day: number): void {
+  const j = index * 4;
+  data[j] = day;
+  data[j + 1] = 0;
+  data[j + 2] = 0;
+  data[j + 3] = 0;
+}
+
 export function evaluateRttFast(
   input: RttInput,
   out: RttCompactResult = createRttCompactResult(),
@@ -254,10 +263,7 @@ export function evaluateRttFast(
   let died = false;
 
   if (referralDay <= asOfDay) {
-    data[0] = referralDay;
-    data[1] = 0;
-    data[2] = 0;
-    data[3] = 0;
+    openPeriod(data, 0, referralDay);
     count = 1;
     running = true;
     start = referralDay;
@@ -326,11 +332,7 @@ export function evaluateRttFast(
           hadActivity = true;
         } else {
           // Rule 3 (N1, N2, N3, N5): a new clock from this date.
-          const j = count * 4;
-          data[j] = day;
-          data[j + 1] = 0;
-          data[j + 2] = 0;
-          data[j + 3] = 0;
+          openPeriod(data, count, day);
           count++;
           running = true;
           start = day;
@@ -352,11 +354,7 @@ export function evaluateRttFast(
         }
         {
           // Rule 3d (N4): decision to treat after active monitoring starts a new clock.
-          const j = count * 4;
-          data[j] = day;
-          data[j + 1] = 0;
-          data[j + 2] = 0;
-          data[j + 3] = 0;
+          openPeriod(data, count, day);
           count++;
           running = true;
           start = day;

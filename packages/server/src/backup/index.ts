@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql, type SQL } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER, type Database, type DatabaseHandle } from '../db/client';
+import { MIGRATIONS_FOLDER, queryRows, type Database, type DatabaseHandle } from '../db/client';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
@@ -58,11 +58,7 @@ const DEFAULT_PAGE = 5_000;
 const BATCH_CHARS = 8 * 1024 * 1024;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-async function rows<T>(db: Database, query: SQL): Promise<T[]> {
-  // Both drivers answer with `{ rows }`; Drizzle types the result per driver, so name the shape here.
-  const result: unknown = await db.execute(query);
-  return (result as { rows: T[] }).rows;
-}
+const rows = queryRows;
 
 /** The database's error code and constraint, without its message (which can quote values). */
 function describeDbError(err: unknown): string {
@@ -337,11 +333,11 @@ export async function restoreDatabase(
     const notEmpty = async (tx: Database): Promise<string[]> => {
       const found: string[] = [];
       for (const table of tables) {
-        const [row] = await rows<{ any: boolean }>(
+        const [row] = await rows<{ present: boolean }>(
           tx,
-          sql`select exists (select 1 from ${sql.identifier(table.name)}) as any`,
+          sql`select exists (select 1 from ${sql.identifier(table.name)}) as present`,
         );
-        if (row?.any) found.push(table.name);
+        if (row?.present) found.push(table.name);
       }
       return found;
     };
