@@ -18,6 +18,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -234,11 +235,28 @@ export const pathways = pgTable(
     clockStartDate: date('clock_start_date', { mode: 'string' }).notNull(),
     status: text('status').notNull(),
     closedDate: date('closed_date', { mode: 'string' }),
+    /** The referral that opened the pathway (null for pathways loaded before referral intake existed). */
+    referralId: uuid('referral_id'),
+    /** Clinic type agreed at triage (new, urgent-new, two-week-wait, procedure). */
+    clinicType: text('clinic_type'),
+    /**
+     * Projection of the RTT clock, recomputed by the RTT engine from `clock_start_date` and the pathway's
+     * `rtt_events` in the same transaction as every event written: whether a clock is running now and the
+     * start of the running period. A cache for sorting and filtering the PTL; the events are the truth.
+     */
+    rttRunning: boolean('rtt_running').notNull().default(true),
+    rttPeriodStart: date('rtt_period_start', { mode: 'string' }),
+    /** Last contact for waiting-list validation (§2.6). */
+    lastValidatedOn: date('last_validated_on', { mode: 'string' }),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('pathways_ppid_uq').on(t.orgId, t.ppidIssuer, t.ppid),
+    index('pathways_ptl_idx')
+      .on(t.orgId, t.specialtyCode, t.rttPeriodStart)
+      .where(sql`status = 'open' and rtt_running`),
+    index('pathways_ptl_all_idx').on(t.orgId, t.rttPeriodStart).where(sql`status = 'open' and rtt_running`),
     index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
     index('pathways_patient_idx').on(t.orgId, t.patientId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
@@ -248,4 +266,98 @@ export const pathways = pgTable(
     }),
     foreignKey({ columns: [t.orgId, t.clinicianId], foreignColumns: [clinicians.orgId, clinicians.id] }),
   ],
+);
+
+/**
+ * RTT activities on a pathway (status codes 10–99, §1.6), in date order (`seq` orders events of one day).
+ * With the pathway's clock start they are the source of truth for its clock periods.
+ */
+export const rttEvents = pgTable(
+  'rtt_events',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    eventDate: date('event_date', { mode: 'string' }).notNull(),
+    seq: integer('seq').notNull(),
+    code: text('code').notNull(),
+    /** Evidence that the appointment was communicated to the patient (needed to nullify on a first DNA). */
+    appointmentCommunicated: boolean('appointment_communicated'),
+    /** The event records a clinician's decision. */
+    clinicianDecision: boolean('clinician_decision'),
+    /** For a discharge after a missed appointment (34): the date of the missed appointment. */
+    dnaDate: date('dna_date', { mode: 'string' }),
+    /** Where the event came from: referral, appointment, clinic-outcome, validation, manual, import. */
+    origin: text('origin').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('rtt_events_order_uq').on(t.orgId, t.pathwayId, t.eventDate, t.seq),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/** Referrals as received and triaged (§1.3). An accepted or pending referral opens a pathway. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    source: text('source').notNull(),
+    /** e-RS Unique Booking Reference Number (12 digits). */
+    ubrn: text('ubrn'),
+    ersConversionDate: date('ers_conversion_date', { mode: 'string' }),
+    asiWorklistDate: date('asi_worklist_date', { mode: 'string' }),
+    receivedDate: date('received_date', { mode: 'string' }).notNull(),
+    originalClockStart: date('original_clock_start', { mode: 'string' }),
+    specialtyCode: text('specialty_code').notNull(),
+    priority: text('priority').notNull(),
+    referrerName: text('referrer_name'),
+    referrerOrgCode: text('referrer_org_code'),
+    /** The clock start the rules give (§1.3) and the rule id. */
+    clockStart: date('clock_start', { mode: 'string' }).notNull(),
+    clockStartRule: text('clock_start_rule').notNull(),
+    triageKind: text('triage_kind').notNull(),
+    triagePriority: text('triage_priority'),
+    triageClinicType: text('triage_clinic_type'),
+    triageReason: text('triage_reason'),
+    triageNote: text('triage_note'),
+    triagedBy: text('triaged_by'),
+    triagedAt: timestamp('triaged_at', { withTimezone: true, mode: 'date' }),
+    pathwayId: uuid('pathway_id'),
+    /** The bulk import that brought the referral in, if any. */
+    importId: uuid('import_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex('referrals_ubrn_uq').on(t.orgId, t.ubrn).where(sql`ubrn is not null`),
+    index('referrals_duplicate_idx').on(t.orgId, t.patientId, t.specialtyCode, t.receivedDate),
+    foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
+    foreignKey({
+      columns: [t.orgId, t.specialtyCode],
+      foreignColumns: [specialties.orgId, specialties.code],
+    }),
+  ],
+);
+
+/** Each bulk referral import: what file, how many rows, and whether it was imported whole or refused. */
+export const referralImports = pgTable(
+  'referral_imports',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    fileName: text('file_name').notNull(),
+    rows: integer('rows').notNull(),
+    outcome: text('outcome').notNull(),
+    problems: integer('problems').notNull(),
+    importedBy: text('imported_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
 );

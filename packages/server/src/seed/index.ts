@@ -9,7 +9,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Role } from '@pathflow/core';
-import type { Database, DatabaseHandle } from '../db/client';
+import { queryRows, type Database, type DatabaseHandle } from '../db/client';
 import { organisations } from '../db/schema';
 import { hashPassword } from '../auth/secrets';
 import { BulkInserter, type BulkColumn, type CellValue } from './bulk-insert';
@@ -67,7 +67,14 @@ export const SEED_PLANS: Readonly<Record<SeedSize, Readonly<SeedPlan>>> = {
 };
 
 export type SeedTable =
-  'organisations' | 'staff_users' | 'specialties' | 'clinicians' | 'locations' | 'patients' | 'pathways';
+  | 'organisations'
+  | 'staff_users'
+  | 'specialties'
+  | 'clinicians'
+  | 'locations'
+  | 'patients'
+  | 'pathways'
+  | 'rtt_events';
 
 export interface SeedProgress {
   phase: string;
@@ -106,6 +113,7 @@ export function plannedCounts(size: SeedSize): Record<SeedTable, number> {
     locations: generateLocations(0, '00000000-0000-4000-8000-000000000000', DEMO_ORG_ODS, plan.sites).length,
     patients: plan.patients,
     pathways: plan.openPathways + plan.closedPathways,
+    rtt_events: plan.closedPathways,
   };
 }
 
@@ -117,6 +125,25 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 
 /** An advisory lock key, so that two seeds started together on one server cannot both pass the ODS check. */
 const SEED_LOCK = 727_273;
+
+/**
+ * Each closed pathway's clock stopped with first definitive treatment (code 30) on its closed date: one
+ * server-side insert, with ids derived from the pathway's so the same seed gives the same rows.
+ */
+async function addTreatmentStops(db: Database, orgId: string): Promise<number> {
+  const inserted = await queryRows<{ n: number }>(
+    db,
+    sql`with added as (
+          insert into rtt_events (org_id, id, pathway_id, event_date, seq, code, origin, recorded_by, recorded_at)
+          select org_id, md5(id::text || ':treated')::uuid, id, closed_date, 1, '30', 'seed', 'seed',
+                 closed_date::timestamp at time zone 'Europe/London' + interval '12 hours'
+            from pathways
+           where org_id = ${orgId} and status = 'closed'
+          returning 1)
+        select count(*)::int as n from added`,
+  );
+  return inserted[0]?.n ?? 0;
+}
 
 export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): Promise<SeedSummary> {
   const plan = SEED_PLANS[options.size];
@@ -218,6 +245,7 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
       (j) => pathways.row(j),
       report,
     );
+    counts.rtt_events = await addTreatmentStops(tx, orgId);
     return counts;
   });
   const seconds = (performance.now() - started) / 1000;

@@ -31,6 +31,8 @@ export const PATHWAY_COLUMNS: readonly BulkColumn[] = [
   { name: 'clock_start_date', kind: 'date' },
   { name: 'status', kind: 'text' },
   { name: 'closed_date', kind: 'date' },
+  { name: 'rtt_running', kind: 'boolean' },
+  { name: 'rtt_period_start', kind: 'date' },
   { name: 'created_at', kind: 'timestamptz' },
 ];
 
@@ -191,6 +193,9 @@ export class PathwayFactory {
       isoDate(clockStart),
       closed ? 'closed' : 'open',
       closedDay === null ? null : isoDate(closedDay),
+      // The RTT projection: a closed pathway's clock stopped with treatment (its event is added after the insert).
+      !closed,
+      closed ? null : isoDate(clockStart),
       isoInstant(referralReceived, 480 + rng.int(540)),
     ];
   }
