@@ -41,7 +41,13 @@ export interface SessionInfo {
   user: SessionUser;
   /** Send as the `x-csrf-token` header on every POST, PUT, PATCH and DELETE. */
   csrfToken: string;
+  /** When the session ends however busy its user is (the absolute limit), ISO 8601. */
   expiresAt: string;
+  /**
+   * How long the session may go unused before the server ends it. Any signed-in API request restarts this
+   * clock, but the server records that at most once a minute.
+   */
+  idleTimeoutSeconds: number;
 }
 
 export interface SignInRequest {

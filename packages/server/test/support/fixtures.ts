@@ -89,6 +89,9 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
     referralReceivedDate: '2026-09-01',
     clockStartDate: '2026-09-01',
     status,
+    // The RTT projection as the event service keeps it: the open pathways' clocks run from their start.
+    rttRunning: status === 'open',
+    rttPeriodStart: status === 'open' ? '2026-09-01' : null,
   });
   await db
     .insert(pathways)
