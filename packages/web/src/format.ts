@@ -43,3 +43,14 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   return `${formatTime(date)} on ${formatDate(date)}`;
 }
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** 120 → "2 minutes", 119 → "1 minute 59 seconds", 45 → "45 seconds". */
+export function formatMinutesAndSeconds(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.ceil(totalSeconds));
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes === 0) return plural(rest, 'second');
+  return rest === 0 ? plural(minutes, 'minute') : `${plural(minutes, 'minute')} ${plural(rest, 'second')}`;
+}

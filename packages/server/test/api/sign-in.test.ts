@@ -27,6 +27,7 @@ describe.each(ENGINES)('staff sign-in on %s', (engine) => {
     });
     expect(body.user.permissions).toContain('Patient.read');
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(body.idleTimeoutSeconds).toBe(1800);
     const session = await h.app.inject({
       method: 'GET',
       url: '/api/v1/auth/session',
@@ -34,6 +35,7 @@ describe.each(ENGINES)('staff sign-in on %s', (engine) => {
     });
     expect(session.statusCode).toBe(200);
     expect(session.json().user.username).toBe('booking-clerk');
+    expect(session.json().idleTimeoutSeconds).toBe(1800);
   });
 
   it('accepts the username in any case and with the organisation code', async () => {

@@ -1,8 +1,10 @@
 /**
  * The one way the web app talks to the API: same-origin fetch with the session cookie, JSON in and out, the
- * CSRF header on every write, and RFC 9457 problem details turned into a typed `ApiError`.
+ * CSRF header on every write, and RFC 9457 problem details turned into a typed `ApiError`. Every answer also
+ * tells the session timeout how recently the session was in use (`activity.ts`).
  */
 import type { Problem } from '@pathflow/core';
+import { trackRequest } from './activity';
 
 export type FieldError = NonNullable<Problem['errors']>[number];
 
@@ -82,6 +84,8 @@ function errorFrom(response: Response, body: unknown): ApiError {
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
+  /** Signing in: a successful answer starts a new session. */
+  startsSession?: boolean;
 }
 
 /** Sends a request to the API and returns its JSON body (undefined for 204), or throws `ApiError`. */
@@ -89,6 +93,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const tracked = trackRequest(options.startsSession);
   let response: Response;
   try {
     response = await fetch(path, {
@@ -99,6 +104,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       signal: options.signal ?? null,
     });
   } catch (err) {
+    tracked.failed();
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, {
       code: 'network_error',
@@ -106,6 +112,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       detail: 'Pathflow could not be reached. Check your connection and try again.',
     });
   }
+  tracked.answered(response);
   const body = await readJson(response);
   if (!response.ok) throw errorFrom(response, body);
   return body as T;

@@ -7,7 +7,8 @@ const BASE = '/api/v1';
 export const getAuthProviders = (signal?: AbortSignal) =>
   api.get<AuthProviders>(`${BASE}/auth/providers`, { signal });
 
-export const signIn = (body: SignInRequest) => api.post<SessionInfo>(`${BASE}/auth/sign-in`, body);
+export const signIn = (body: SignInRequest) =>
+  api.post<SessionInfo>(`${BASE}/auth/sign-in`, body, { startsSession: true });
 
 export const getSession = (signal?: AbortSignal) => api.get<SessionInfo>(`${BASE}/auth/session`, { signal });
 

@@ -5,6 +5,7 @@ import { useSession } from '../session/session-context';
 import { ErrorSummary } from './error-summary';
 import { Footer } from './footer';
 import { Header } from './header';
+import { SessionTimeout } from './session-timeout';
 import { SkipLink } from './skip-link';
 
 const MAIN_ID = 'maincontent';
@@ -54,6 +55,7 @@ export function Layout() {
         </main>
       </div>
       <Footer />
+      {signedIn ? <SessionTimeout session={signedIn} /> : null}
     </>
   );
 }

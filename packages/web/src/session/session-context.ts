@@ -17,6 +17,10 @@ export interface SessionContextValue {
   signOut(): Promise<void>;
   /** When the API answers 401 to a signed-in request: the session has ended on the server. */
   expired: () => void;
+  /** "Stay signed in": asks the server for the session, which counts as using it. Throws if it could not. */
+  staySignedIn: () => Promise<void>;
+  /** When the session's time runs out: ends it on the server too, if it still can, then as `expired`. */
+  timedOut: () => Promise<void>;
 }
 
 export const SessionContext = createContext<SessionContextValue | null>(null);

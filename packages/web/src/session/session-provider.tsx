@@ -49,9 +49,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const expired = useCallback(() => forget('expired'), [forget]);
 
+  const staySignedIn = useCallback(async () => {
+    signedIn(await getSession());
+  }, [signedIn]);
+
+  const timedOut = useCallback(async () => {
+    try {
+      // The server would end the session itself within a minute or so; end it now, while we have the CSRF token.
+      await signOutRequest();
+    } catch {
+      // Already ended on the server, or no connection: either way the person is signed out here.
+    }
+    forget('expired');
+  }, [forget]);
+
   const value = useMemo<SessionContextValue>(
-    () => ({ state, signedIn, signOut, expired }),
-    [state, signedIn, signOut, expired],
+    () => ({ state, signedIn, signOut, expired, staySignedIn, timedOut }),
+    [state, signedIn, signOut, expired, staySignedIn, timedOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -19,6 +19,7 @@ export async function sessionInfo(
   userId: string,
   csrfToken: string,
   expiresAt: Date,
+  idleMinutes: number,
 ): Promise<SessionInfo> {
   const user = await getUser(db, orgId, userId);
   const [org] = await db.select().from(organisations).where(eq(organisations.orgId, orgId));
@@ -36,6 +37,7 @@ export async function sessionInfo(
     },
     csrfToken,
     expiresAt: expiresAt.toISOString(),
+    idleTimeoutSeconds: idleMinutes * 60,
   };
 }
 
@@ -90,7 +92,7 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
       );
       const session = await createSession(db, user, now, policy);
       setSessionCookie(reply, deps, session.cookieValue, session.expiresAt);
-      return sessionInfo(db, user.orgId, user.id, session.csrfToken, session.expiresAt);
+      return sessionInfo(db, user.orgId, user.id, session.csrfToken, session.expiresAt, policy.idleMinutes);
     },
   );
 
@@ -111,6 +113,7 @@ export function authRoutes(base: FastifyInstance, deps: RouteDeps): void {
         principal.id,
         principal.session.csrfToken,
         request.sessionExpiresAt,
+        policy.idleMinutes,
       );
     },
   );

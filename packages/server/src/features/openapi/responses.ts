@@ -34,6 +34,9 @@ const SessionInfo = Type.Object(
       description: 'Send as the x-csrf-token header on every POST, PUT, PATCH and DELETE',
     }),
     expiresAt: IsoDateTime,
+    idleTimeoutSeconds: Type.Integer({
+      description: 'The session ends after this many seconds without a request (the web app warns before)',
+    }),
   },
   { description: 'The signed-in member of staff and their session' },
 );
