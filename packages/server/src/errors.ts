@@ -37,11 +37,13 @@ export class AppError extends Error {
   readonly title: string;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  /** For RTT rule violations: the rule id (e.g. `§1.6/after-treatment`), sent as the problem's `rule`. */
+  readonly rule: string | undefined;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    options: { errors?: FieldError[]; headers?: Record<string, string>; rule?: string } = {},
   ) {
     super(detail);
     this.name = 'AppError';
@@ -50,6 +52,7 @@ export class AppError extends Error {
     this.title = ERRORS[code].title;
     this.errors = options.errors;
     this.headers = options.headers;
+    this.rule = options.rule;
   }
 }
 

@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'Patient.write',
   /** Waiting-list summaries and the patient tracking list. */
   'WaitingList.read',
+  /** Recording RTT events (clock starts, stops, DNAs, decisions) on a patient's pathway. */
+  'Pathway.write',
   /** The organisation's reference data: specialties, clinicians, locations. */
   'Organization.read',
   /** Staff accounts and machine clients. */
@@ -43,9 +45,22 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  'booking-clerk': ['Patient.read', 'Patient.write', 'WaitingList.read', 'Organization.read'],
-  'team-leader': ['Patient.read', 'Patient.write', 'WaitingList.read', 'Organization.read', 'Staff.read'],
-  clinician: ['Patient.read', 'WaitingList.read', 'Organization.read'],
+  'booking-clerk': [
+    'Patient.read',
+    'Patient.write',
+    'WaitingList.read',
+    'Pathway.write',
+    'Organization.read',
+  ],
+  'team-leader': [
+    'Patient.read',
+    'Patient.write',
+    'WaitingList.read',
+    'Pathway.write',
+    'Organization.read',
+    'Staff.read',
+  ],
+  clinician: ['Patient.read', 'WaitingList.read', 'Pathway.write', 'Organization.read'],
   'service-manager': ['Patient.read', 'WaitingList.read', 'Organization.read', 'Staff.read'],
   'flow-coordinator': ['Organization.read'],
   'care-coordinator': ['Patient.read', 'Patient.write', 'Organization.read'],

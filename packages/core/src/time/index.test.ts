@@ -18,6 +18,7 @@ describe('time module exports', () => {
         'isAfter',
         'isBefore',
         'londonDateOf',
+        'londonDateOfEpochMilliseconds',
         'londonDateTimeToInstant',
         'maxDate',
         'minDate',

@@ -10,7 +10,14 @@ export {
   minDate,
   maxDate,
 } from './plain-date';
-export { LONDON, DISAMBIGUATIONS, londonDateOf, instantToLondon, londonDateTimeToInstant } from './london';
+export {
+  LONDON,
+  DISAMBIGUATIONS,
+  londonDateOf,
+  londonDateOfEpochMilliseconds,
+  instantToLondon,
+  londonDateTimeToInstant,
+} from './london';
 export type { Disambiguation } from './london';
 export { formatUkDate, formatUkDateLong } from './format';
 export { fixedClock } from './clock';

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { LONDON, instantToLondon, londonDateOf, londonDateTimeToInstant } from './london';
+import {
+  LONDON,
+  instantToLondon,
+  londonDateOf,
+  londonDateOfEpochMilliseconds,
+  londonDateTimeToInstant,
+} from './london';
 import type { Disambiguation } from './london';
 
 const date = (s: string) => Temporal.PlainDate.from(s);
@@ -117,5 +123,15 @@ describe('londonDateTimeToInstant', () => {
     expect(result.toString()).toBe('2026-06-30T23:30:00Z');
     expect(londonDateOf(result).toString()).toBe('2026-07-01');
     expect(instantToLondon(result).toPlainTime().toString()).toBe('00:30:00');
+  });
+});
+
+describe('londonDateOfEpochMilliseconds', () => {
+  it.each([
+    ['2026-06-30T23:30:00Z', '2026-07-01'],
+    ['2026-12-31T23:30:00Z', '2026-12-31'],
+    ['2026-03-29T00:59:59Z', '2026-03-29'],
+  ])('%s is %s in London', (iso, expected) => {
+    expect(londonDateOfEpochMilliseconds(Date.parse(iso))).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import type { Temporal } from 'temporal-polyfill';
+import { Temporal } from 'temporal-polyfill';
 
 export const LONDON = 'Europe/London';
 
@@ -45,4 +45,9 @@ export function londonDateTimeToInstant(
     throw new RangeError(`${wallClock.toString()} happens twice in ${LONDON} (the clocks go back)`);
   }
   return earlier.toInstant();
+}
+
+/** The calendar date (YYYY-MM-DD) in Europe/London at an instant given in epoch milliseconds. */
+export function londonDateOfEpochMilliseconds(epochMilliseconds: number): string {
+  return londonDateOf(Temporal.Instant.fromEpochMilliseconds(epochMilliseconds)).toString();
 }

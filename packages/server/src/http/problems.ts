@@ -19,6 +19,7 @@ export function problemOf(err: AppError, request: FastifyRequest): Problem {
     requestId: request.id,
   };
   if (err.errors) problem.errors = err.errors;
+  if (err.rule) problem.rule = err.rule;
   return problem;
 }
 

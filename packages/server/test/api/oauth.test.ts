@@ -40,6 +40,7 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
         'system/Organization.read',
         'system/Patient.read',
         'system/Patient.write',
+        'system/Pathway.write',
         'system/WaitingList.read',
       ].sort(),
     );

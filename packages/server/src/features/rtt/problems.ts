@@ -97,10 +97,11 @@ export function violationFromRule(err: RttRuleError, body: RttEvaluateRequest): 
 }
 
 export function rttProblem(request: FastifyRequest, violation: RttViolation): Problem {
-  const problem = problemOf(
-    new AppError('rtt_rule_violation', violation.detail, { errors: violation.errors }),
+  return problemOf(
+    new AppError('rtt_rule_violation', violation.detail, {
+      errors: violation.errors,
+      ...(violation.rule ? { rule: violation.rule } : {}),
+    }),
     request,
   );
-  if (violation.rule) problem.rule = violation.rule;
-  return problem;
 }

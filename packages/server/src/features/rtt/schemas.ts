@@ -21,7 +21,7 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 
 const CODE_LIST = RTT_STATUS_CODES.map((c) => `${c}: ${RTT_STATUS[c].description}`).join('; ');
 
-const RttEventSchema = Type.Object(
+export const RttEventSchema = Type.Object(
   {
     date: IsoDate(
       'Date of the activity or decision; for a new clock (10 after a stop, 11) the new clock start date',
