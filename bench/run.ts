@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt` or `-- seed` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed` or `-- ptl` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
 import { runSeedLargeBench } from './seed-large';
+import { runPtlBench } from './ptl';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   if (only.length === 0 || only.includes('rtt')) runRttEngineBench();
   if (only.length === 0 || only.includes('seed')) await runSeedLargeBench();
+  if (only.length === 0 || only.includes('ptl')) await runPtlBench();
 }
 
 main().catch((e: unknown) => {

@@ -25,6 +25,8 @@ import { oauthRoutes } from './features/oauth/routes';
 import { registerOpenApi } from './features/openapi/plugin';
 import { openapiRoutes } from './features/openapi/routes';
 import { patientRoutes } from './features/patients/routes';
+import { pathwayRoutes } from './features/pathways/routes';
+import { ptlRoutes } from './features/ptl/routes';
 import { rttRoutes } from './features/rtt/routes';
 import { specialtyRoutes } from './features/specialties/routes';
 import { staffRoutes } from './features/staff/routes';
@@ -126,6 +128,8 @@ export async function buildApp(deps: AppDeps) {
       oidcRoutes(api, routeDeps);
       specialtyRoutes(api, routeDeps);
       patientRoutes(api, routeDeps);
+      pathwayRoutes(api, routeDeps);
+      ptlRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -3,6 +3,7 @@ import { Layout } from './components/layout';
 import { RequireSession } from './components/require-session';
 import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { PtlPage } from './pages/ptl/ptl-page';
 import { ProblemPage } from './pages/problem-page';
 import { SignInPage } from './pages/sign-in-page';
 
@@ -18,7 +19,13 @@ export function createRouter() {
           errorElement: <ProblemPage />,
           children: [
             { path: 'sign-in', element: <SignInPage /> },
-            { element: <RequireSession />, children: [{ index: true, element: <HomePage /> }] },
+            {
+              element: <RequireSession />,
+              children: [
+                { index: true, element: <HomePage /> },
+                { path: 'ptl', element: <PtlPage /> },
+              ],
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -3,7 +3,7 @@
  * refuses UPDATE, DELETE and TRUNCATE). Feature services write their audit rows in the same transaction as the
  * read or write they record, so a record is never touched without a trace.
  */
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { auditLog } from '../db/schema';
 import type { RequestContext } from '../auth/principal';
@@ -60,6 +60,37 @@ export async function writeAudit(db: Database, actor: AuditActor, entries: Audit
       requestId: actor.requestId ?? null,
       detail: e.detail ?? null,
     })),
+  );
+}
+
+/**
+ * The same rows as `writeAudit`, for one action over many records (a page or export of a list): sent as two
+ * uuid arrays and unnested by the server, because building a many-row VALUES statement costs more than a list
+ * page's own query.
+ */
+export async function writeAuditForMany(
+  db: Database,
+  actor: AuditActor,
+  action: string,
+  resourceType: string,
+  records: readonly { resourceId: string; patientId: string }[],
+): Promise<void> {
+  if (records.length === 0) return;
+  const uuid = /^[0-9a-f-]{36}$/i;
+  if (!records.every((r) => uuid.test(r.resourceId) && uuid.test(r.patientId))) {
+    throw new Error('writeAuditForMany takes uuids only');
+  }
+  // uuids need no quoting inside an array literal.
+  const resourceIds = `{${records.map((r) => r.resourceId).join(',')}}`;
+  const patientIds = `{${records.map((r) => r.patientId).join(',')}}`;
+  await db.execute(
+    sql`insert into audit_log (org_id, at, actor_type, actor_id, actor_role, action, resource_type, resource_id,
+                               patient_id, outcome, client_address, request_id)
+        select ${actor.orgId}::uuid, ${(actor.at ?? new Date()).toISOString()}::timestamptz, ${actor.actorType},
+               ${actor.actorId}, ${actor.actorRole}, ${action}, ${resourceType}, r.resource_id, r.patient_id,
+               'success', ${actor.clientAddress ?? null}, ${actor.requestId ?? null}
+          from unnest(${resourceIds}::text[], ${patientIds}::uuid[]) with ordinality as r(resource_id, patient_id, n)
+         order by r.n`,
   );
 }
 

@@ -256,7 +256,9 @@ export const pathways = pgTable(
     index('pathways_ptl_idx')
       .on(t.orgId, t.specialtyCode, t.rttPeriodStart)
       .where(sql`status = 'open' and rtt_running`),
-    index('pathways_ptl_all_idx').on(t.orgId, t.rttPeriodStart).where(sql`status = 'open' and rtt_running`),
+    index('pathways_ptl_all_idx')
+      .on(t.orgId, t.rttPeriodStart)
+      .where(sql`status = 'open' and rtt_running`),
     index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
     index('pathways_patient_idx').on(t.orgId, t.patientId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
@@ -336,7 +338,9 @@ export const referrals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    uniqueIndex('referrals_ubrn_uq').on(t.orgId, t.ubrn).where(sql`ubrn is not null`),
+    uniqueIndex('referrals_ubrn_uq')
+      .on(t.orgId, t.ubrn)
+      .where(sql`ubrn is not null`),
     index('referrals_duplicate_idx').on(t.orgId, t.patientId, t.specialtyCode, t.receivedDate),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
     foreignKey({

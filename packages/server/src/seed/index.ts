@@ -249,6 +249,8 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
     return counts;
   });
   const seconds = (performance.now() - started) / 1000;
+  // After a bulk load: fresh statistics for the planner and a visibility map for index-only scans (PTL counts).
+  await handle.db.execute(sql`vacuum analyze`);
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     orgId,

@@ -68,6 +68,37 @@ const CASES: Case[] = [
     }),
     allowed: ['admin'],
   },
+  {
+    method: 'GET',
+    route: '/api/v1/ptl',
+    url: () => '/api/v1/ptl?limit=5',
+    allowed: ['booking-clerk', 'team-leader', 'clinician', 'service-manager'],
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/ptl/summary',
+    url: () => '/api/v1/ptl/summary',
+    allowed: ['booking-clerk', 'team-leader', 'clinician', 'service-manager'],
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/ptl/export',
+    url: () => '/api/v1/ptl/export?format=csv',
+    allowed: ['booking-clerk', 'team-leader', 'clinician', 'service-manager'],
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/pathways/:id',
+    url: (h) => `/api/v1/pathways/${h.fixture.pathways.bobEnt}`,
+    allowed: ['booking-clerk', 'team-leader', 'clinician', 'service-manager'],
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/rtt-events',
+    url: (h) => `/api/v1/pathways/${h.fixture.pathways.bobEnt}/rtt-events`,
+    payload: () => ({ date: '2026-11-02', code: '20' }),
+    allowed: ['booking-clerk', 'team-leader', 'clinician'],
+  },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {
     method: 'POST',

@@ -15,6 +15,8 @@ export interface Fixture {
   odsCode: string;
   users: Record<Role, { id: string; username: string }>;
   patients: { alice: string; bob: string };
+  /** The open pathways. */
+  pathways: { aliceOrthopaedics: string; bobOrthopaedics: string; bobEnt: string };
 }
 
 let passwordHash: Promise<string> | undefined;
@@ -93,13 +95,18 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
     rttRunning: status === 'open',
     rttPeriodStart: status === 'open' ? '2026-09-01' : null,
   });
-  await db
-    .insert(pathways)
-    .values([
-      pathway(alice, 1, '110'),
-      pathway(bob, 2, '110'),
-      pathway(bob, 3, '120'),
-      pathway(alice, 4, '120', 'closed'),
-    ]);
-  return { orgId, odsCode, users, patients: { alice, bob } };
+  const rows = [
+    pathway(alice, 1, '110'),
+    pathway(bob, 2, '110'),
+    pathway(bob, 3, '120'),
+    pathway(alice, 4, '120', 'closed'),
+  ];
+  await db.insert(pathways).values(rows);
+  return {
+    orgId,
+    odsCode,
+    users,
+    patients: { alice, bob },
+    pathways: { aliceOrthopaedics: rows[0]!.id, bobOrthopaedics: rows[1]!.id, bobEnt: rows[2]!.id },
+  };
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import type { SpecialtyWaitingList } from '@pathflow/core';
 import { ApiError } from '../api/client';
 import { getSpecialties } from '../api/endpoints';
@@ -55,6 +56,11 @@ export function WaitingListSection() {
         </div>
       ) : null}
       {load.status === 'loaded' ? <WaitingListTable list={load.list} /> : null}
+      {load.status === 'forbidden' ? null : (
+        <p className="nhsuk-body">
+          <Link to="/ptl">View the patient tracking list</Link>
+        </p>
+      )}
     </section>
   );
 }
