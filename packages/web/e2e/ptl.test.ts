@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import type { PtlPage, PtlRow } from '@pathflow/core';
 import { axeViolations } from './support/axe';
-import {
-  focused,
-  screenshot,
-  signInAs,
-  useWebHarness,
-  waitForHeading,
-  type TestPage,
-} from './support/harness';
+import { focused, screenshot, useWebHarness, waitForHeading, type TestPage } from './support/harness';
 
 /** The fixture's open pathways: Alice and Bob in Trauma and orthopaedics, Bob in ENT. */
 const ALICE = '999 000 0018';
@@ -20,11 +13,7 @@ describe('the patient tracking list', () => {
   let t: TestPage;
 
   const signedIn = async (role: string) => {
-    t = await suite.newPage();
-    await t.page.goto(`${suite.h.baseUrl}/sign-in`);
-    await waitForHeading(t.page, 'Sign in');
-    await signInAs(t.page, role);
-    await waitForHeading(t.page, 'Home');
+    t = await suite.signedIn(role);
     return t.page;
   };
 

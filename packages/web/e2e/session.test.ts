@@ -13,11 +13,7 @@ describe('the session', () => {
   let t: TestPage;
 
   const signedIn = async (role: string) => {
-    t = await suite.newPage();
-    await t.page.goto(`${suite.h.baseUrl}/sign-in`);
-    await waitForHeading(t.page, 'Sign in');
-    await signInAs(t.page, role);
-    await waitForHeading(t.page, 'Home');
+    t = await suite.signedIn(role);
     return t.page;
   };
 

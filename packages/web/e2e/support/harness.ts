@@ -123,6 +123,8 @@ export interface WebSuite {
   readonly h: WebHarness;
   /** A fresh page; after each test every page is closed and must have logged no problems. */
   newPage(): Promise<TestPage>;
+  /** A fresh page signed in through the form as `username`, on the home page. */
+  signedIn(username: string): Promise<TestPage>;
 }
 
 /** Starts one server and browser for a suite, and checks and closes each test's pages after it. */
@@ -146,6 +148,14 @@ export function useWebHarness(options: HarnessOptions = {}): WebSuite {
     newPage: async () => {
       const t = await suite.h.newPage();
       open.push(t);
+      return t;
+    },
+    signedIn: async (username) => {
+      const t = await suite.newPage();
+      await t.page.goto(`${suite.h.baseUrl}/sign-in`);
+      await waitForHeading(t.page, 'Sign in');
+      await signInAs(t.page, username);
+      await waitForHeading(t.page, 'Home');
       return t;
     },
   };

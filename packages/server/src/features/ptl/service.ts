@@ -11,7 +11,6 @@ import {
   completedWeeks,
   epochDayToIso,
   isoToEpochDay,
-  londonDateOfEpochMilliseconds,
   validationDue,
   weekBand,
   type PtlPage,
@@ -27,6 +26,7 @@ import {
 import { queryRows, type Database } from '../../db/client';
 import { clinicians, pathways, patients, specialties } from '../../db/schema';
 import { actorOf, writeAuditForMany } from '../../audit/audit';
+import { londonToday } from '../pathways/service';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, invalid } from '../../errors';
 
@@ -38,10 +38,8 @@ export const BOOKING_NOTICE_DAYS = 21;
 /** The PTL filters and sort, without paging. */
 export type PtlFilter = Omit<PtlQuery, 'limit' | 'offset'>;
 
-/** Today's date in Europe/London at `now`: the day the PTL is read. */
-export function ptlAsOf(now: Date): string {
-  return londonDateOfEpochMilliseconds(now.getTime());
-}
+/** Today's date in Europe/London at `now`: the day the PTL is read, as for a pathway's clock. */
+export const ptlAsOf = londonToday;
 
 const shiftDays = (iso: string, days: number): string => epochDayToIso(isoToEpochDay(iso) + days);
 
