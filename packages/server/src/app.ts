@@ -27,9 +27,12 @@ import { openapiRoutes } from './features/openapi/routes';
 import { patientRoutes } from './features/patients/routes';
 import { pathwayRoutes } from './features/pathways/routes';
 import { ptlRoutes } from './features/ptl/routes';
+import { referralRoutes } from './features/referrals/routes';
 import { rttRoutes } from './features/rtt/routes';
 import { specialtyRoutes } from './features/specialties/routes';
 import { staffRoutes } from './features/staff/routes';
+import { timerRoutes } from './features/timers/routes';
+import { validationRoutes } from './features/validation/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -130,6 +133,9 @@ export async function buildApp(deps: AppDeps) {
       patientRoutes(api, routeDeps);
       pathwayRoutes(api, routeDeps);
       ptlRoutes(api, routeDeps);
+      referralRoutes(api, routeDeps);
+      validationRoutes(api, routeDeps);
+      timerRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -19,6 +19,9 @@ describe('permission matrix', () => {
     ['flow-coordinator', 'WaitingList.read', false],
     ['care-coordinator', 'WaitingList.read', false],
     ['service-manager', 'Staff.write', false],
+    ['service-manager', 'Referral.write', false],
+    ['flow-coordinator', 'Referral.read', false],
+    ['care-coordinator', 'Referral.read', false],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleAllows(role, permission)).toBe(expected);
   });
@@ -45,7 +48,10 @@ describe('resolveScopes', () => {
 
   it('expands wildcards within the role', () => {
     const r = resolveScopes('booking-clerk', 'system/*.read');
-    expect(r).toEqual({ ok: true, permissions: ['Patient.read', 'WaitingList.read', 'Organization.read'] });
+    expect(r).toEqual({
+      ok: true,
+      permissions: ['Patient.read', 'WaitingList.read', 'Referral.read', 'Organization.read'],
+    });
     const all = resolveScopes('admin', 'system/*.*');
     expect(all.ok && all.permissions.sort()).toEqual([...permissionsOf('admin')].sort());
   });

@@ -34,6 +34,10 @@ export const PERMISSIONS = [
   'WaitingList.read',
   /** Recording RTT events (clock starts, stops, DNAs, decisions) on a patient's pathway. */
   'Pathway.write',
+  /** Referrals as received, their triage outcomes and bulk imports. */
+  'Referral.read',
+  /** Entering and importing referrals, and recording their clinical triage outcome. */
+  'Referral.write',
   /** The organisation's reference data: specialties, clinicians, locations. */
   'Organization.read',
   /** Staff accounts and machine clients. */
@@ -50,6 +54,8 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Patient.write',
     'WaitingList.read',
     'Pathway.write',
+    'Referral.read',
+    'Referral.write',
     'Organization.read',
   ],
   'team-leader': [
@@ -57,11 +63,20 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Patient.write',
     'WaitingList.read',
     'Pathway.write',
+    'Referral.read',
+    'Referral.write',
     'Organization.read',
     'Staff.read',
   ],
-  clinician: ['Patient.read', 'WaitingList.read', 'Pathway.write', 'Organization.read'],
-  'service-manager': ['Patient.read', 'WaitingList.read', 'Organization.read', 'Staff.read'],
+  clinician: [
+    'Patient.read',
+    'WaitingList.read',
+    'Pathway.write',
+    'Referral.read',
+    'Referral.write',
+    'Organization.read',
+  ],
+  'service-manager': ['Patient.read', 'WaitingList.read', 'Referral.read', 'Organization.read', 'Staff.read'],
   'flow-coordinator': ['Organization.read'],
   'care-coordinator': ['Patient.read', 'Patient.write', 'Organization.read'],
   admin: ['Organization.read', 'Staff.read', 'Staff.write', 'AuditEvent.read'],

@@ -246,8 +246,10 @@ export const pathways = pgTable(
      */
     rttRunning: boolean('rtt_running').notNull().default(true),
     rttPeriodStart: date('rtt_period_start', { mode: 'string' }),
-    /** Last contact for waiting-list validation (§2.6). */
+    /** Last completed waiting-list validation of this pathway (§2.6). */
     lastValidatedOn: date('last_validated_on', { mode: 'string' }),
+    /** Last contact with the patient about this pathway (validation reply, letter, call), for §2.6 cadence. */
+    lastContactOn: date('last_contact_on', { mode: 'string' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -364,4 +366,129 @@ export const referralImports = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+/**
+ * A batch of pathways picked for administrative waiting-list validation (§2.6) on a date: who was due then,
+ * and why. A batch is a work list: its contacts record what was sent, what the patient said and the outcome.
+ */
+export const validationBatches = pgTable(
+  'validation_batches',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    /** The day the batch was drawn: who was due on it. */
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    /** The specialty the batch was limited to, if any. */
+    specialtyCode: text('specialty_code'),
+    size: integer('size').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+/**
+ * One pathway in a validation batch: the contact with the patient and its outcome. Nobody is removed from the
+ * list here without a clinical decision: a removal is recorded as an RTT stop event only once confirmed.
+ */
+export const validationContacts = pgTable(
+  'validation_contacts',
+  {
+    orgId: uuid('org_id').notNull(),
+    batchId: uuid('batch_id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** When validation fell due, and why (core `validationDue` reasons). */
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    reasons: text('reasons').array().notNull(),
+    /** to-contact, awaiting-reply, replied, closed. */
+    status: text('status').notNull(),
+    channel: text('channel'),
+    sentOn: date('sent_on', { mode: 'string' }),
+    reminderSentOn: date('reminder_sent_on', { mode: 'string' }),
+    /** The patient's reply (core `VALIDATION_RESPONSES`) and its date. */
+    response: text('response'),
+    respondedOn: date('responded_on', { mode: 'string' }),
+    /** What happened: kept, postponed, removed (clinically confirmed), removal-declined. */
+    outcome: text('outcome'),
+    outcomeOn: date('outcome_on', { mode: 'string' }),
+    /** The clinician whose decision a removal rests on. */
+    decidedByClinicianId: uuid('decided_by_clinician_id'),
+    note: text('note'),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.batchId, t.pathwayId] }),
+    index('validation_contacts_pathway_idx').on(t.orgId, t.pathwayId),
+    foreignKey({
+      columns: [t.orgId, t.batchId],
+      foreignColumns: [validationBatches.orgId, validationBatches.id],
+    }),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/**
+ * Cancer waiting-times events on a pathway (§3.1), beside its RTT events: the cancer clocks (28-day FDS,
+ * 31-day, 62-day) are computed from them by core, never stored.
+ * Kinds: referral (route), consultant-upgrade, diagnosis-communicated, decision-to-treat, treatment-start
+ * (first or subsequent).
+ */
+export const cancerEvents = pgTable(
+  'cancer_events',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    kind: text('kind').notNull(),
+    eventDate: date('event_date', { mode: 'string' }).notNull(),
+    /** For a referral: core `CANCER_ROUTES`. */
+    route: text('route'),
+    /** For a treatment start: first or subsequent. */
+    treatment: text('treatment'),
+    /** Waiting-time adjustment in days applied under the national guidance (0 when none). */
+    adjustmentDays: integer('adjustment_days').notNull().default(0),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('cancer_events_pathway_idx').on(t.orgId, t.pathwayId, t.eventDate),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/** Diagnostic test requests on a pathway (DM01, §3.2): a 6-week clock each, computed by core from these dates. */
+export const diagnosticRequests = pgTable(
+  'diagnostic_requests',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    /** Core `DM01_TESTS` key. */
+    test: text('test').notNull(),
+    /** request or e-rs. */
+    route: text('route').notNull(),
+    requestedOn: date('requested_on', { mode: 'string' }),
+    ubrnBookedOn: date('ubrn_booked_on', { mode: 'string' }),
+    asiWorklistOn: date('asi_worklist_on', { mode: 'string' }),
+    /** The DM01 clock start that core's `diagnosticClockStart` gives for the route and dates above. */
+    clockStart: date('clock_start', { mode: 'string' }).notNull(),
+    performedOn: date('performed_on', { mode: 'string' }),
+    cancelledOn: date('cancelled_on', { mode: 'string' }),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('diagnostic_requests_pathway_idx').on(t.orgId, t.pathwayId),
+    index('diagnostic_requests_waiting_idx')
+      .on(t.orgId, t.clockStart)
+      .where(sql`performed_on is null and cancelled_on is null`),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
 );

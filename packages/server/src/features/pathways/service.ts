@@ -134,82 +134,102 @@ export async function getPathway(db: Database, ctx: RequestContext, id: string):
 
 /** Where in the request body an engine rule points, when the new event is the one it refuses. */
 const RULE_FIELD: Partial<Record<string, string>> = {
-  'input.date': '/body/date',
-  'input.event-order': '/body/date',
-  'input.before-referral': '/body/date',
-  'input.dna-date': '/body/dnaDate',
-  '§1.4/clinical-decision': '/body/clinicianDecision',
-  '§1.4/dna-discharge': '/body/clinicianDecision',
+  'input.date': '/date',
+  'input.event-order': '/date',
+  'input.before-referral': '/date',
+  'input.dna-date': '/dnaDate',
+  '§1.4/clinical-decision': '/clinicianDecision',
+  '§1.4/dna-discharge': '/clinicianDecision',
 };
 
+/** Where an event comes from (stored as `rtt_events.origin`). */
+export type RttEventOrigin =
+  'referral' | 'appointment' | 'clinic-outcome' | 'validation' | 'manual' | 'import';
+
+/**
+ * Appends an RTT event to a pathway inside the caller's transaction: locks the pathway row, re-runs the engine
+ * over all its events with the new one, refuses an illegal sequence (422 naming the rule; `fieldPrefix` is
+ * where in the caller's request the event's fields are), stores the event, refreshes the clock projection and
+ * audits the write. Used by recording an event directly, by triage and by waiting-list validation.
+ */
+export async function appendRttEvent(
+  tx: Database,
+  ctx: RequestContext,
+  pathwayId: string,
+  input: NewRttEvent,
+  origin: RttEventOrigin,
+  fieldPrefix = '/body',
+): Promise<PathwayDetail> {
+  const orgId = ctx.principal.orgId;
+  const today = londonToday(ctx.now);
+  if (input.date > today) {
+    throw new AppError('validation_failed', 'An RTT event cannot be dated in the future', {
+      errors: [{ field: `${fieldPrefix}/date`, message: 'date must be today or in the past' }],
+    });
+  }
+  // Lock the pathway: two people recording events at once are applied one after the other.
+  const [pathway] = await tx
+    .select()
+    .from(pathways)
+    .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)))
+    .for('update');
+  if (!pathway) throw notFound('Pathway');
+  const existing = await loadEvents(tx, orgId, pathwayId);
+  const sameDay = existing.filter((e) => e.eventDate === input.date);
+  const row: EventRow = {
+    orgId,
+    id: randomUUID(),
+    pathwayId,
+    eventDate: input.date,
+    seq: sameDay.reduce((max, e) => Math.max(max, e.seq), 0) + 1,
+    code: input.code,
+    appointmentCommunicated: input.appointmentCommunicated ?? null,
+    clinicianDecision: input.clinicianDecision ?? null,
+    dnaDate: input.dnaDate ?? null,
+    origin,
+    recordedBy: ctx.principal.id,
+    recordedAt: ctx.now,
+    note: input.note?.trim() || null,
+  };
+  const events = [...existing, row].sort((a, b) =>
+    a.eventDate === b.eventDate ? a.seq - b.seq : a.eventDate < b.eventDate ? -1 : 1,
+  );
+  let rtt: RttResult;
+  try {
+    rtt = evaluatePathway(pathway, events, today);
+  } catch (err) {
+    if (!(err instanceof RttRuleError)) throw err;
+    const isNew = err.eventIndex !== null && events[err.eventIndex] === row;
+    const field = `${fieldPrefix}${isNew ? (RULE_FIELD[err.rule] ?? '/code') : '/date'}`;
+    const detail = isNew
+      ? err.message
+      : `${err.message}. Recording this event would make an event already on the pathway break the rules: check its date.`;
+    throw new AppError('rtt_rule_violation', detail, {
+      errors: [{ field, message: err.message }],
+      rule: err.rule,
+    });
+  }
+  await tx.insert(rttEvents).values(row);
+  await tx
+    .update(pathways)
+    .set({ rttRunning: rtt.current.running, rttPeriodStart: rtt.current.start })
+    .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)));
+  await audit(tx, ctx, {
+    action: 'RttEvent.create',
+    resourceType: 'Pathway',
+    resourceId: pathwayId,
+    patientId: pathway.patientId,
+    detail: { code: input.code, origin },
+  });
+  return detailOf(pathway, events, rtt);
+}
+
+/** Records an RTT event entered by a person (`POST /pathways/:id/rtt-events`), in a transaction of its own. */
 export async function recordRttEvent(
   db: Database,
   ctx: RequestContext,
   pathwayId: string,
   input: NewRttEvent,
 ): Promise<PathwayDetail> {
-  const orgId = ctx.principal.orgId;
-  const today = londonToday(ctx.now);
-  if (input.date > today) {
-    throw new AppError('validation_failed', 'An RTT event cannot be dated in the future', {
-      errors: [{ field: '/body/date', message: 'date must be today or in the past' }],
-    });
-  }
-  return db.transaction(async (tx) => {
-    // Lock the pathway: two people recording events at once are applied one after the other.
-    const [pathway] = await tx
-      .select()
-      .from(pathways)
-      .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)))
-      .for('update');
-    if (!pathway) throw notFound('Pathway');
-    const existing = await loadEvents(tx, orgId, pathwayId);
-    const sameDay = existing.filter((e) => e.eventDate === input.date);
-    const row: EventRow = {
-      orgId,
-      id: randomUUID(),
-      pathwayId,
-      eventDate: input.date,
-      seq: sameDay.reduce((max, e) => Math.max(max, e.seq), 0) + 1,
-      code: input.code,
-      appointmentCommunicated: input.appointmentCommunicated ?? null,
-      clinicianDecision: input.clinicianDecision ?? null,
-      dnaDate: input.dnaDate ?? null,
-      origin: 'manual',
-      recordedBy: ctx.principal.id,
-      recordedAt: ctx.now,
-      note: input.note?.trim() || null,
-    };
-    const events = [...existing, row].sort((a, b) =>
-      a.eventDate === b.eventDate ? a.seq - b.seq : a.eventDate < b.eventDate ? -1 : 1,
-    );
-    let rtt: RttResult;
-    try {
-      rtt = evaluatePathway(pathway, events, today);
-    } catch (err) {
-      if (!(err instanceof RttRuleError)) throw err;
-      const isNew = err.eventIndex !== null && events[err.eventIndex] === row;
-      const field = isNew ? (RULE_FIELD[err.rule] ?? '/body/code') : '/body/date';
-      const detail = isNew
-        ? err.message
-        : `${err.message}. Recording this event would make an event already on the pathway break the rules: check its date.`;
-      throw new AppError('rtt_rule_violation', detail, {
-        errors: [{ field, message: err.message }],
-        rule: err.rule,
-      });
-    }
-    await tx.insert(rttEvents).values(row);
-    await tx
-      .update(pathways)
-      .set({ rttRunning: rtt.current.running, rttPeriodStart: rtt.current.start })
-      .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)));
-    await audit(tx, ctx, {
-      action: 'RttEvent.create',
-      resourceType: 'Pathway',
-      resourceId: pathwayId,
-      patientId: pathway.patientId,
-      detail: { code: input.code },
-    });
-    return detailOf(pathway, events, rtt);
-  });
+  return db.transaction(async (tx) => appendRttEvent(tx, ctx, pathwayId, input, 'manual'));
 }
