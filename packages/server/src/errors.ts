@@ -14,6 +14,10 @@ export const ERRORS = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   rtt_rule_violation: { status: 422, title: 'The events break an RTT rule' },
+  waiting_time_rule_violation: { status: 422, title: 'The dates break a waiting-times rule' },
+  nothing_due: { status: 422, title: 'Nothing is due for validation' },
+  possible_duplicate: { status: 409, title: 'This may be a duplicate' },
+  import_refused: { status: 422, title: 'Nothing was imported' },
   payload_too_large: { status: 413, title: 'Request too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   rate_limited: { status: 429, title: 'Too many requests' },
@@ -39,11 +43,18 @@ export class AppError extends Error {
   readonly headers: Record<string, string> | undefined;
   /** For RTT rule violations: the rule id (e.g. `§1.6/after-treatment`), sent as the problem's `rule`. */
   readonly rule: string | undefined;
+  /** Extension members of the problem (RFC 9457 §3.2), e.g. an import's full report. Never database text. */
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string>; rule?: string } = {},
+    options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      rule?: string;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail);
     this.name = 'AppError';
@@ -53,6 +64,7 @@ export class AppError extends Error {
     this.errors = options.errors;
     this.headers = options.headers;
     this.rule = options.rule;
+    this.extensions = options.extensions;
   }
 }
 

@@ -18,7 +18,6 @@ import {
   text,
   timestamp,
   unique,
-  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -140,6 +139,8 @@ export const specialties = pgTable(
     /** Treatment function code, e.g. 110 for trauma and orthopaedics. */
     code: text('code').notNull(),
     name: text('name').notNull(),
+    /** Accepts patient self-referrals (locally agreed and ratified by a care professional, rule S6). */
+    acceptsSelfReferral: boolean('accepts_self_referral').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.code] })],
 );
@@ -340,7 +341,9 @@ export const referrals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    uniqueIndex('referrals_ubrn_uq')
+    // Not unique: an e-RS referral can come back under the same UBRN after a rejection (§1.3 S3). A repeated
+    // UBRN is reported as a possible duplicate and stored only once a person confirms it.
+    index('referrals_ubrn_idx')
       .on(t.orgId, t.ubrn)
       .where(sql`ubrn is not null`),
     index('referrals_duplicate_idx').on(t.orgId, t.patientId, t.specialtyCode, t.receivedDate),

@@ -10,6 +10,7 @@ export const PROBLEM_TYPE_BASE = 'https://pathflow.dev/problems/';
 
 export function problemOf(err: AppError, request: FastifyRequest): Problem {
   const problem: Problem = {
+    ...err.extensions,
     type: `${PROBLEM_TYPE_BASE}${err.code.replaceAll('_', '-')}`,
     title: err.title,
     status: err.status,

@@ -1,5 +1,357 @@
+/**
+ * Referral intake over HTTP: one referral (`POST /referrals`), a bulk import of a CSV or Excel file
+ * (`POST /referrals/imports`, all rows or none, with a dry run), the triage worklist and the triage outcome.
+ */
 import type { FastifyInstance } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CLINIC_TYPES,
+  DUPLICATE_KINDS,
+  REFERRAL_FIELDS,
+  REFERRAL_PRIORITIES,
+  REFERRAL_SOURCES,
+  TRIAGE_KINDS,
+  type ReferralField,
+} from '@pathflow/core';
 import type { RouteDeps } from '../../app';
+import { invalid } from '../../errors';
+import { contextOf } from '../../http/auth';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemResponse } from '../openapi/problem-schema';
+import { MAX_IMPORT_FILE_BYTES } from './import/read-file';
+import { importReferrals } from './import/import';
+import { createReferral, getReferral, listImports, listReferrals, triageReferral } from './service';
 
-// Placeholder while the feature is written (replaced in this change).
-export function referralRoutes(_base: FastifyInstance, _deps: RouteDeps): void {}
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Uuid = Type.String({ format: 'uuid' });
+const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+/** Loose on purpose: core's intake rules check every field and say what is wrong in plain English. */
+const text = (maxLength: number, description?: string) =>
+  Type.Optional(Nullable(Type.String({ maxLength, ...(description ? { description } : {}) })));
+
+const TriageBody = Type.Object(
+  {
+    kind: Type.Optional(Nullable(Literals(TRIAGE_KINDS))),
+    priority: Type.Optional(Nullable(Literals(REFERRAL_PRIORITIES))),
+    clinicType: Type.Optional(Nullable(Literals(CLINIC_TYPES))),
+    reason: text(2000, 'Why the referral was rejected (required for a rejection)'),
+    note: text(2000, 'The advice given, for advice and guidance'),
+  },
+  { additionalProperties: false },
+);
+
+const NewReferralBody = Type.Object(
+  {
+    nhsNumber: text(20, 'The patient must be registered'),
+    source: Type.Optional(Nullable(Literals(REFERRAL_SOURCES))),
+    ubrn: text(20, 'e-RS Unique Booking Reference Number, 12 digits'),
+    ersConversionDate: text(10, 'e-RS: the date the patient converted (booked) the UBRN, YYYY-MM-DD'),
+    asiWorklistDate: text(10, 'e-RS: the date the UBRN reached the ASI worklist, YYYY-MM-DD'),
+    receivedDate: text(10, 'The date the referral was received, YYYY-MM-DD'),
+    originalClockStart: text(
+      10,
+      'Inter-provider transfer: the original clock start from the IPTAMDS; interface service: the date it received the referral',
+    ),
+    specialtyCode: text(10, 'Treatment function code, e.g. 110'),
+    priority: Type.Optional(Nullable(Literals(REFERRAL_PRIORITIES))),
+    referrerName: text(300),
+    referrerOrgCode: text(20, 'ODS code of the referring organisation'),
+    triage: Type.Optional(Nullable(TriageBody)),
+    confirmedNotDuplicate: Type.Optional(
+      Type.Boolean({
+        description: 'Set after checking a possible duplicate (409) to confirm this is a separate referral',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ReferralSchema = Type.Object({
+  id: Uuid,
+  patientId: Uuid,
+  nhsNumber: Type.String(),
+  patientName: Type.String(),
+  source: Type.String(),
+  ubrn: Nullable(Type.String()),
+  ersConversionDate: Nullable(IsoDate),
+  asiWorklistDate: Nullable(IsoDate),
+  receivedDate: IsoDate,
+  originalClockStart: Nullable(IsoDate),
+  specialtyCode: Type.String(),
+  priority: Type.String(),
+  referrerName: Nullable(Type.String()),
+  referrerOrgCode: Nullable(Type.String()),
+  clockStart: IsoDate,
+  clockStartRule: Type.String({ description: 'The §1.3 rule that gave the clock start, e.g. S3' }),
+  triage: Type.Object({
+    kind: Type.String(),
+    priority: Nullable(Type.String()),
+    clinicType: Nullable(Type.String()),
+    reason: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    triagedBy: Nullable(Type.String()),
+    triagedAt: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  pathwayId: Nullable(Uuid),
+  importId: Nullable(Uuid),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const Field = Type.String({ enum: [...REFERRAL_FIELDS] });
+const ImportReportSchema = Type.Object({
+  importId: Nullable(Uuid),
+  fileName: Type.String(),
+  sheet: Nullable(Type.String()),
+  dryRun: Type.Boolean(),
+  imported: Type.Boolean({ description: 'True only when every row was imported' }),
+  rows: Type.Integer(),
+  importedRows: Type.Integer(),
+  summary: Type.Object({
+    rows: Type.Integer(),
+    rowsWithProblems: Type.Integer(),
+    problems: Type.Integer(),
+    blockingDuplicates: Type.Integer(),
+    message: Type.String(),
+  }),
+  problems: Type.Array(
+    Type.Object({
+      row: Type.Integer({ description: 'Spreadsheet row (the header row for problems with the columns)' }),
+      column: Nullable(Type.String({ description: 'The column header as written in the file' })),
+      field: Nullable(Field),
+      message: Type.String(),
+    }),
+  ),
+  duplicates: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      kind: Literals(DUPLICATE_KINDS),
+      withRow: Type.Optional(Type.Integer()),
+      existing: Type.Optional(Type.Boolean()),
+      column: Nullable(Type.String()),
+      allowed: Type.Boolean({ description: 'Confirmed as a separate referral (allowDuplicateRows)' }),
+      message: Type.String(),
+    }),
+  ),
+  columns: Type.Record(Type.String(), Type.String(), {
+    description: 'The header, as written in the file, of each field found',
+  }),
+  ignoredColumns: Type.Array(Type.String()),
+});
+
+/**
+ * A problem+json response with extension members: the shared Problem schema and the members, so that they
+ * are documented and sent (fast-json-stringify sends only declared properties).
+ */
+const problemWith = (description: string, extension: Record<string, TSchema>) => ({
+  description,
+  content: {
+    [PROBLEM_CONTENT_TYPE]: {
+      schema: Type.Intersect([Type.Ref(ProblemSchema), Type.Object(extension)]),
+    },
+  },
+});
+
+const ColumnName = Type.Optional(Type.String({ minLength: 1, maxLength: 100 }));
+const mappingProperties = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, ColumnName])) as Record<
+  ReferralField,
+  typeof ColumnName
+>;
+
+const ImportBody = Type.Object(
+  {
+    fileName: Type.String({ minLength: 1, maxLength: 200, description: 'Ends .csv or .xlsx' }),
+    content: Type.String({
+      minLength: 1,
+      // Base64 of a 5 MB file.
+      maxLength: Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4,
+      contentEncoding: 'base64',
+      description: 'The file, base64-encoded (5 MB at most, 20,000 rows)',
+    }),
+    mapping: Type.Optional(
+      Type.Object(mappingProperties, {
+        additionalProperties: false,
+        description:
+          'The column header for each field, where the file does not use the usual ones (e.g. { "nhsNumber": "NHS No" })',
+      }),
+    ),
+    sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    dryRun: Type.Optional(Type.Boolean({ description: 'Check and report without importing anything' })),
+    allowDuplicateRows: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 2 }), {
+        maxItems: 20_000,
+        description: 'Rows checked by a person and confirmed as separate referrals',
+      }),
+    ),
+    duplicateWindowDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+  },
+  { additionalProperties: false },
+);
+
+const Params = Type.Object({ id: Uuid });
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function referralRoutes(base: FastifyInstance, deps: RouteDeps): void {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const db = deps.handle.db;
+
+  app.post(
+    '/referrals',
+    {
+      config: { auth: 'Referral.write' },
+      schema: {
+        summary: 'Receive a referral',
+        description:
+          'Checks the referral against the intake rules (every problem at once, each naming its field), matches it to a registered patient, looks for duplicates (same UBRN; same patient and specialty within 28 days) and opens a pathway whose RTT clock starts on the date the rules give (§1.3). A referral already rejected or answered with advice and guidance stops its clock on the day it is entered.',
+        tags: ['Referrals'],
+        body: NewReferralBody,
+        response: {
+          201: ReferralSchema,
+          409: problemWith('A possible duplicate: check it and send again with confirmedNotDuplicate', {
+            duplicates: Type.Array(Type.Object({ kind: Literals(DUPLICATE_KINDS), message: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const referral = await createReferral(db, contextOf(request, deps.now), request.body);
+      return reply.code(201).header('location', `/api/v1/referrals/${referral.id}`).send(referral);
+    },
+  );
+
+  app.get(
+    '/referrals',
+    {
+      config: { auth: 'Referral.read' },
+      schema: {
+        summary: 'List referrals, oldest received first (triage=pending gives the triage worklist)',
+        tags: ['Referrals'],
+        querystring: Type.Object(
+          {
+            triage: Type.Optional(Literals(TRIAGE_KINDS)),
+            specialty: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+            importId: Type.Optional(Uuid),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ total: Type.Integer(), referrals: Type.Array(ReferralSchema) }),
+        },
+      },
+    },
+    async (request) => listReferrals(db, contextOf(request, deps.now), request.query),
+  );
+
+  app.get(
+    '/referrals/imports',
+    {
+      config: { auth: 'Referral.read' },
+      schema: {
+        summary: 'Bulk imports, newest first: which were imported and which refused',
+        tags: ['Referrals'],
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            imports: Type.Array(
+              Type.Object({
+                id: Uuid,
+                fileName: Type.String(),
+                rows: Type.Integer(),
+                outcome: Type.String({ enum: ['imported', 'refused'] }),
+                problems: Type.Integer(),
+                importedBy: Type.String(),
+                createdAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      imports: await listImports(db, contextOf(request, deps.now), request.query.limit),
+    }),
+  );
+
+  app.post(
+    '/referrals/imports',
+    {
+      config: { auth: 'Referral.write' },
+      // A 5 MB file in base64 with its JSON around it.
+      bodyLimit: Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4 + 512 * 1024,
+      schema: {
+        summary: 'Import referrals from a CSV or Excel file: all rows or none',
+        description:
+          'Reads the file, maps its columns (the usual headers, or those given in mapping), checks every row and reports every problem with its row and column. When every row is valid all are imported in one transaction (201); otherwise none is (422 import_refused, with the report). With dryRun the file is only checked (200). Possible duplicates block the import unless their rows are listed in allowDuplicateRows.',
+        tags: ['Referrals'],
+        body: ImportBody,
+        response: {
+          200: ImportReportSchema,
+          201: ImportReportSchema,
+          422: problemWith('No row was imported: the report lists every problem', {
+            report: ImportReportSchema,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { content, ...rest } = request.body;
+      const compact = content.replace(/\s+/g, '');
+      if (!BASE64.test(compact) || compact.length % 4 === 1) {
+        throw invalid('/body/content', 'content must be the file encoded in base64');
+      }
+      const report = await importReferrals(db, contextOf(request, deps.now), {
+        ...rest,
+        content: Buffer.from(compact, 'base64'),
+      });
+      return reply.code(report.dryRun ? 200 : 201).send(report);
+    },
+  );
+
+  app.get(
+    '/referrals/:id',
+    {
+      config: { auth: 'Referral.read' },
+      schema: {
+        summary: 'A referral with its triage outcome',
+        tags: ['Referrals'],
+        params: Params,
+        response: { 200: ReferralSchema },
+      },
+    },
+    async (request) => getReferral(db, contextOf(request, deps.now), request.params.id),
+  );
+
+  app.post(
+    '/referrals/:id/triage',
+    {
+      config: { auth: 'Referral.write' },
+      schema: {
+        summary: 'Record the clinical triage outcome of a referral',
+        description:
+          'Accepting sets the pathway priority and clinic type. Rejecting, or answering with advice and guidance, sends the referral back to the referrer: the RTT clock stops today (status 34) and the pathway is closed. A referral already triaged is refused with 409.',
+        tags: ['Referrals'],
+        params: Params,
+        body: Type.Object(
+          {
+            kind: Literals(['accepted', 'rejected', 'advice-and-guidance'] as const),
+            priority: Type.Optional(Literals(REFERRAL_PRIORITIES)),
+            clinicType: Type.Optional(Literals(CLINIC_TYPES)),
+            reason: Type.Optional(Type.String({ maxLength: 2000 })),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ReferralSchema, 409: problemResponse('The referral has already been triaged') },
+      },
+    },
+    async (request) => triageReferral(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+}
