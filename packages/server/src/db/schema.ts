@@ -81,7 +81,7 @@ export const oauthClients = pgTable(
     clientId: text('client_id').notNull(),
     name: text('name').notNull(),
     role: text('role').notNull(),
-    /** SHA-256 of the high-entropy client secret (see docs/adr/0004). */
+    /** SHA-256 of the high-entropy client secret (see docs/adr/0003). */
     secretHash: text('secret_hash').notNull(),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),

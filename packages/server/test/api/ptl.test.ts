@@ -204,6 +204,25 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
     }
   });
 
+  it('counts the last contact with the patient, as well as the last validation, for validation due', async () => {
+    // A long waiter due for validation: contact alone does not meet a 12/26/52-week milestone, so core decides.
+    const row = all.find((r) => r.validation.due && r.daysWaited > 200);
+    expect(row).toBeDefined();
+    await h.db.db.execute(sql`update pathways set last_contact_on = ${TODAY} where id = ${row!.pathwayId}`);
+    try {
+      const after = (await everything('sort=breach-date')).rows.find((r) => r.pathwayId === row!.pathwayId)!;
+      const due = validationDue({
+        clockStart: row!.clockStart,
+        lastValidatedOn: null,
+        lastContactOn: TODAY,
+        asOf: TODAY,
+      });
+      expect(after.validation).toEqual({ lastContact: TODAY, due: due.due, dueOn: due.dueOn });
+    } finally {
+      await h.db.db.execute(sql`update pathways set last_contact_on = null where id = ${row!.pathwayId}`);
+    }
+  });
+
   it('reads the list as of today in London, not in UTC', async () => {
     // Sessions time out when the clock jumps: sign in again at each time.
     const asOfAt = async (instant: string) => {

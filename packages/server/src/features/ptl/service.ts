@@ -105,6 +105,7 @@ interface SelectedRow {
   periodStart: string | null;
   clockStartDate: string;
   lastValidatedOn: string | null;
+  lastContactOn: string | null;
   patientId: string;
   nhsNumber: string;
   givenName: string;
@@ -142,6 +143,7 @@ function selectRows(
       periodStart: pathways.rttPeriodStart,
       clockStartDate: pathways.clockStartDate,
       lastValidatedOn: pathways.lastValidatedOn,
+      lastContactOn: pathways.lastContactOn,
     })
     .from(pathways)
     .where(whereOf(orgId, asOf, q))
@@ -159,6 +161,7 @@ function selectRows(
       periodStart: inner.periodStart,
       clockStartDate: inner.clockStartDate,
       lastValidatedOn: inner.lastValidatedOn,
+      lastContactOn: inner.lastContactOn,
       patientId: patients.id,
       nhsNumber: patients.nhsNumber,
       givenName: patients.givenName,
@@ -222,7 +225,7 @@ export function toPtlRow(
   const validation = due({
     clockStart,
     lastValidatedOn: r.lastValidatedOn,
-    lastContactOn: r.lastValidatedOn,
+    lastContactOn: r.lastContactOn,
     asOf,
   });
   return {
@@ -253,7 +256,11 @@ export function toPtlRow(
     nextAction: { label: 'Book first appointment', due: bookBy < asOf ? asOf : bookBy },
     appointment: null,
     validation: {
-      lastContact: r.lastValidatedOn,
+      // The latest of the last validation and the last contact with the patient.
+      lastContact:
+        r.lastContactOn !== null && (r.lastValidatedOn === null || r.lastContactOn > r.lastValidatedOn)
+          ? r.lastContactOn
+          : r.lastValidatedOn,
       due: validation.due,
       dueOn: validation.dueOn,
     },
