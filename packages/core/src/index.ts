@@ -7,3 +7,5 @@ export * from './cancer';
 export * from './diagnostics';
 export * from './validation';
 export * from './referrals';
+export * from './clinics';
+export * from './allocation';
