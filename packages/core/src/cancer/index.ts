@@ -18,3 +18,21 @@ export type {
   ReferralToTreatmentInput,
   CancerStandardPerformance,
 } from './cancer-clocks';
+export {
+  CANCER_EVENT_KINDS,
+  CANCER_TREATMENTS,
+  CANCER_RULES,
+  CancerRuleError,
+  checkCancerEvents,
+  cancerPathwayClocks,
+} from './cancer-pathway';
+export type {
+  CancerEventKind,
+  CancerTreatment,
+  CancerRuleId,
+  CancerEventField,
+  CancerEvent,
+  AssumedCancerReferral,
+  CancerPathwayInput,
+  CancerPathwayClocks,
+} from './cancer-pathway';

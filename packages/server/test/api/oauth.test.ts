@@ -41,6 +41,8 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
         'system/Patient.read',
         'system/Patient.write',
         'system/Pathway.write',
+        'system/Referral.read',
+        'system/Referral.write',
         'system/WaitingList.read',
       ].sort(),
     );

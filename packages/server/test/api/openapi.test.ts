@@ -16,7 +16,13 @@ interface Operation {
   tags?: string[];
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    {
+      description: string;
+      content?: Record<string, { schema: { $ref?: string; allOf?: { $ref?: string }[] } }>;
+    }
+  >;
 }
 interface OpenApiDocument {
   openapi: string;
@@ -95,8 +101,7 @@ describe('GET /api/v1/openapi.json', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400 || route.url === '/oauth2/token') continue;
         // The shared Problem, alone or with extension members of the route's own (allOf).
-        const schema = response.content?.['application/problem+json']?.schema as
-          { $ref?: string; allOf?: { $ref?: string }[] } | undefined;
+        const schema = response.content?.['application/problem+json']?.schema;
         expect(schema?.allOf?.[0] ?? schema, `${label} ${status}`).toEqual({
           $ref: '#/components/schemas/Problem',
         });

@@ -64,6 +64,25 @@ describe.each(ENGINES)('pathway RTT events on %s', (engine) => {
     expect(rows[0]).toMatchObject({ patientId: h.fixture.patients.alice, actorRole: 'booking-clerk' });
   });
 
+  it('shows the cancer and diagnostic timers beside the RTT clock', async () => {
+    const id = await pathwayId('alice', '110');
+    const requested = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/pathways/${id}/diagnostic-requests`,
+      headers: clerk.write,
+      payload: { test: 'mri', route: 'request', requestedOn: '2026-10-12' },
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/pathways/${id}`, headers: clerk.read });
+    expect(res.statusCode).toBe(200);
+    const { timers } = res.json();
+    // A routine pathway: no cancer clock; one MRI request waiting 42 days on 23 November: six weeks or more.
+    expect(timers).toMatchObject({ asOf: '2026-11-23', cancer: { route: null, clocks: [] } });
+    expect(timers.diagnostics).toMatchObject([
+      { test: 'mri', clockStart: '2026-10-12', wait: { days: 42, sixWeeksOrMore: true, status: 'waiting' } },
+    ]);
+  });
+
   it('stops the clock on treatment, updates the projection, and audits the write', async () => {
     const id = await pathwayId('bob', '110');
     const res = await post(id, { date: '2026-11-20', code: '30', note: 'Day-case arthroscopy' });

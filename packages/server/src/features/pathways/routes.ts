@@ -10,6 +10,7 @@ import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { problemResponse } from '../openapi/problem-schema';
 import { RttEvaluateResponse, RttEventSchema } from '../rtt/schemas';
+import { PathwayTimersSchema } from '../timers/schemas';
 import { getPathway, recordRttEvent } from './service';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -39,6 +40,7 @@ const PathwayDetail = Type.Object({
     }),
   ),
   rtt: RttEvaluateResponse,
+  timers: Type.Optional(PathwayTimersSchema),
 });
 
 const NewEventBody = Type.Composite(
@@ -57,7 +59,7 @@ export function pathwayRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'WaitingList.read' },
       schema: {
-        summary: 'A pathway with its RTT events and clock periods',
+        summary: 'A pathway with its RTT events and clock periods, and its cancer and diagnostic timers',
         tags: ['Pathways'],
         params: Params,
         response: { 200: PathwayDetail },

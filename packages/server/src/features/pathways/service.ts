@@ -5,19 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import {
-  RttRuleError,
-  evaluateRtt,
-  londonDateOfEpochMilliseconds,
-  type RttEvent,
-  type RttPriority,
-  type RttResult,
-} from '@pathflow/core';
+import { RttRuleError, evaluateRtt, type RttEvent, type RttPriority, type RttResult } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { pathways, rttEvents } from '../../db/schema';
 import { audit } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
+import { londonToday } from '../../clock';
+import { pathwayTimers } from '../timers/service';
+import type { PathwayTimers } from '../timers/schemas';
 
 type PathwayRow = typeof pathways.$inferSelect;
 type EventRow = typeof rttEvents.$inferSelect;
@@ -54,10 +50,9 @@ export interface PathwayDetail {
     note: string | null;
   }[];
   rtt: RttResult;
+  /** The cancer and diagnostic timers beside the RTT clock (on a read of the pathway). */
+  timers?: PathwayTimers;
 }
-
-/** Today's date (YYYY-MM-DD) in London, from the request's clock: the day the clock is read. */
-export const londonToday = (now: Date): string => londonDateOfEpochMilliseconds(now.getTime());
 
 function engineEvent(
   row: Pick<EventRow, 'eventDate' | 'code' | 'appointmentCommunicated' | 'clinicianDecision' | 'dnaDate'>,
@@ -128,7 +123,11 @@ export async function getPathway(db: Database, ctx: RequestContext, id: string):
       resourceId: id,
       patientId: pathway.patientId,
     });
-    return detailOf(pathway, events, evaluatePathway(pathway, events, londonToday(ctx.now)));
+    const today = londonToday(ctx.now);
+    return {
+      ...detailOf(pathway, events, evaluatePathway(pathway, events, today)),
+      timers: await pathwayTimers(tx, ctx.principal.orgId, pathway, today),
+    };
   });
 }
 

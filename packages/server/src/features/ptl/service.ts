@@ -26,7 +26,7 @@ import {
 import { queryRows, type Database } from '../../db/client';
 import { clinicians, pathways, patients, specialties } from '../../db/schema';
 import { actorOf, writeAuditForMany } from '../../audit/audit';
-import { londonToday } from '../pathways/service';
+import { londonToday } from '../../clock';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, invalid } from '../../errors';
 

@@ -35,7 +35,8 @@ import { organisations, pathways, patients, referralImports, referrals, specialt
 import { audit, writeAuditForMany, actorOf } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
-import { appendRttEvent, londonToday } from '../pathways/service';
+import { londonToday } from '../../clock';
+import { appendRttEvent } from '../pathways/service';
 
 type ReferralRow = typeof referrals.$inferSelect;
 
