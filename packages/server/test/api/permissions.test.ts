@@ -3,10 +3,149 @@
  * signs in (cookie session) or calls as a machine client (bearer token). The expectations are written out by
  * hand here, not derived from the matrix in core, so a change to the matrix has to be made twice on purpose.
  */
+import { randomUUID } from 'node:crypto';
 import { ROLES, nhsNumberFromStem, type Role } from '@pathflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  clinicians,
+  diagnosticRequests,
+  pathways,
+  referrals,
+  validationBatches,
+  validationContacts,
+} from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness } from '../support/app';
+
+/**
+ * Records a write may use only once (a referral to triage, a pathway for cancer events, a diagnostic request
+ * to complete), made before the tests: the nth request takes the nth of each.
+ */
+const POOL_SIZE = 1000;
+const pools = {
+  pendingReferrals: [] as string[],
+  pathways: [] as string[],
+  requests: [] as string[],
+  requestsToCancel: [] as string[],
+  /** One validation batch per step of a contact, each holding every pool pathway in the state that step needs. */
+  contactBatches: { send: '', remind: '', reply: '', decide: '' },
+  clinicianId: '',
+};
+const fromPool = (pool: string[], n: number): string => {
+  const id = pool[n];
+  if (id === undefined) throw new Error(`The pool holds ${POOL_SIZE} records; request ${n} needs more`);
+  return id;
+};
+
+async function fillPools(h: Harness): Promise<void> {
+  const orgId = h.fixture.orgId;
+  const patientId = h.fixture.patients.bob;
+  const pathwayRows = Array.from({ length: POOL_SIZE }, (_, i) => ({
+    orgId,
+    id: randomUUID(),
+    patientId,
+    ppid: `XT1POOL${String(i).padStart(6, '0')}`,
+    ppidIssuer: h.fixture.odsCode,
+    specialtyCode: '120',
+    source: 'gp-paper',
+    priority: 'routine',
+    referralReceivedDate: '2026-09-01',
+    clockStartDate: '2026-09-01',
+    status: 'open',
+    rttRunning: true,
+    rttPeriodStart: '2026-09-01',
+  }));
+  await h.db.db.insert(pathways).values(pathwayRows);
+  pools.pathways = pathwayRows.map((p) => p.id);
+  const referralRows = pathwayRows.map((p) => ({
+    orgId,
+    id: randomUUID(),
+    patientId,
+    source: 'gp-paper',
+    receivedDate: '2026-09-01',
+    specialtyCode: '120',
+    priority: 'routine',
+    referrerName: 'Dr Pool',
+    clockStart: '2026-09-01',
+    clockStartRule: 'S1',
+    triageKind: 'pending',
+    pathwayId: p.id,
+    createdBy: 'test',
+  }));
+  await h.db.db.insert(referrals).values(referralRows);
+  pools.pendingReferrals = referralRows.map((r) => r.id);
+  const requestRows = [...pathwayRows, ...pathwayRows].map((p) => ({
+    orgId,
+    id: randomUUID(),
+    pathwayId: p.id,
+    test: 'mri',
+    route: 'request',
+    requestedOn: '2026-10-01',
+    clockStart: '2026-10-01',
+    recordedBy: 'test',
+    recordedAt: new Date('2026-10-01T10:00:00Z'),
+  }));
+  await h.db.db.insert(diagnosticRequests).values(requestRows);
+  pools.requests = requestRows.slice(0, POOL_SIZE).map((r) => r.id);
+  pools.requestsToCancel = requestRows.slice(POOL_SIZE).map((r) => r.id);
+
+  // Pathways waiting long enough to be due for validation, for drawing batches.
+  await h.db.db.insert(pathways).values(
+    Array.from({ length: 40 }, (_, i) => ({
+      ...pathwayRows[0]!,
+      id: randomUUID(),
+      ppid: `XT1DUE${String(i).padStart(6, '0')}`,
+      specialtyCode: '110',
+      referralReceivedDate: '2026-06-01',
+      clockStartDate: '2026-06-01',
+      rttPeriodStart: '2026-06-01',
+    })),
+  );
+  const [clinician] = await h.db.db.select({ id: clinicians.id }).from(clinicians).limit(1);
+  pools.clinicianId = clinician!.id;
+  const states = {
+    send: { status: 'to-contact' },
+    remind: { status: 'awaiting-reply', channel: 'letter', sentOn: '2026-10-20' },
+    reply: { status: 'awaiting-reply', channel: 'letter', sentOn: '2026-11-02' },
+    decide: {
+      status: 'replied',
+      channel: 'letter',
+      sentOn: '2026-11-02',
+      response: 'treated-elsewhere',
+      respondedOn: '2026-11-10',
+    },
+  } as const;
+  for (const step of Object.keys(states) as (keyof typeof states)[]) {
+    const batchId = randomUUID();
+    await h.db.db
+      .insert(validationBatches)
+      .values({ orgId, id: batchId, asOf: '2026-10-01', size: POOL_SIZE, createdBy: 'test' });
+    await h.db.db.insert(validationContacts).values(
+      pathwayRows.map((p) => ({
+        orgId,
+        batchId,
+        pathwayId: p.id,
+        patientId,
+        dueOn: '2026-09-01',
+        reasons: ['milestone-12-weeks'],
+        ...states[step],
+        updatedBy: 'test',
+        updatedAt: new Date('2026-10-01T10:00:00Z'),
+      })),
+    );
+    pools.contactBatches[step] = batchId;
+  }
+}
+
+/** The URL of a contact step on the nth pool pathway. */
+const contactUrl = (step: keyof typeof pools.contactBatches, n: number, action: string) =>
+  `/api/v1/validation/batches/${pools.contactBatches[step]}/contacts/${fromPool(pools.pathways, n)}/${action}`;
+
+const READERS: Role[] = ['booking-clerk', 'team-leader', 'clinician', 'service-manager'];
+const WRITERS: Role[] = ['booking-clerk', 'team-leader', 'clinician'];
+const REFERRALS_CSV = Buffer.from(
+  'NHS number,Referral source,Received date,Specialty code,Priority,Referrer\r\n9990000018,GP letter,2026-11-02,110,Routine,Dr A\r\n',
+).toString('base64');
 
 interface Case {
   method: 'GET' | 'POST';
@@ -99,6 +238,148 @@ const CASES: Case[] = [
     payload: () => ({ date: '2026-11-02', code: '20' }),
     allowed: ['booking-clerk', 'team-leader', 'clinician'],
   },
+  {
+    method: 'POST',
+    route: '/api/v1/referrals',
+    url: () => '/api/v1/referrals',
+    payload: () => ({
+      nhsNumber: '9990000018',
+      source: 'gp-paper',
+      receivedDate: '2026-11-02',
+      specialtyCode: '120',
+      priority: 'routine',
+      referrerName: 'Dr A Practitioner',
+      confirmedNotDuplicate: true,
+    }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/referrals',
+    url: () => '/api/v1/referrals?triage=pending&limit=5',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/referrals/:id',
+    url: (_h, n) => `/api/v1/referrals/${fromPool(pools.pendingReferrals, n)}`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/referrals/:id/triage',
+    url: (_h, n) => `/api/v1/referrals/${fromPool(pools.pendingReferrals, n)}/triage`,
+    payload: () => ({ kind: 'accepted', priority: 'routine', clinicType: 'new' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/referrals/imports',
+    url: () => '/api/v1/referrals/imports',
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/referrals/imports',
+    url: () => '/api/v1/referrals/imports',
+    payload: () => ({ fileName: 'referrals.csv', content: REFERRALS_CSV, dryRun: true }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/pathways/:id/timers',
+    url: (h) => `/api/v1/pathways/${h.fixture.pathways.bobEnt}/timers`,
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/diagnostics/summary',
+    url: () => '/api/v1/diagnostics/summary',
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/cancer-events',
+    url: (_h, n) => `/api/v1/pathways/${fromPool(pools.pathways, n)}/cancer-events`,
+    payload: () => ({ kind: 'decision-to-treat', date: '2026-11-02' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/diagnostic-requests',
+    url: (_h, n) => `/api/v1/pathways/${fromPool(pools.pathways, n)}/diagnostic-requests`,
+    payload: () => ({ test: 'ct', route: 'request', requestedOn: '2026-11-02' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/diagnostic-requests/:requestId/performed',
+    url: (_h, n) =>
+      `/api/v1/pathways/${fromPool(pools.pathways, n)}/diagnostic-requests/${fromPool(pools.requests, n)}/performed`,
+    payload: () => ({ performedOn: '2026-11-02' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/diagnostic-requests/:requestId/cancelled',
+    url: (_h, n) =>
+      `/api/v1/pathways/${fromPool(pools.pathways, n)}/diagnostic-requests/${fromPool(pools.requestsToCancel, n)}/cancelled`,
+    payload: () => ({ cancelledOn: '2026-11-02', reason: 'No longer needed' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/validation/due',
+    url: () => '/api/v1/validation/due?limit=5',
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/validation/batches',
+    url: () => '/api/v1/validation/batches',
+    payload: () => ({ specialtyCode: '110', size: 1 }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/validation/batches',
+    url: () => '/api/v1/validation/batches',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/validation/batches/:id',
+    url: () => `/api/v1/validation/batches/${pools.contactBatches.send}`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/validation/batches/:batchId/contacts/:pathwayId/sent',
+    url: (_h, n) => contactUrl('send', n, 'sent'),
+    payload: () => ({ channel: 'letter', sentOn: '2026-11-20' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/validation/batches/:batchId/contacts/:pathwayId/reminder',
+    url: (_h, n) => contactUrl('remind', n, 'reminder'),
+    payload: () => ({ channel: 'sms', sentOn: '2026-11-20' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/validation/batches/:batchId/contacts/:pathwayId/reply',
+    url: (_h, n) => contactUrl('reply', n, 'reply'),
+    payload: () => ({ response: 'still-needs-care', respondedOn: '2026-11-20' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/validation/batches/:batchId/contacts/:pathwayId/decision',
+    url: (_h, n) => contactUrl('decide', n, 'decision'),
+    payload: () => ({ confirmed: false, decidedOn: '2026-11-20', clinicianId: pools.clinicianId }),
+    allowed: WRITERS,
+  },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {
     method: 'POST',
@@ -134,6 +415,7 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
   let n = 0;
   beforeAll(async () => {
     h = await createHarness(engine);
+    await fillPools(h);
   });
   afterAll(() => h.close());
 
