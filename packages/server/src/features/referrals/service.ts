@@ -212,6 +212,20 @@ async function odsCodeOf(tx: Database, orgId: string): Promise<string> {
   return org.odsCode;
 }
 
+/** The referral columns that hold a triage outcome, and who recorded it when (none while pending). */
+function triageColumns(triage: TriageOutcome, ctx: RequestContext) {
+  const decided = triage.kind !== 'pending';
+  return {
+    triageKind: triage.kind,
+    triagePriority: triage.kind === 'accepted' ? triage.priority : null,
+    triageClinicType: triage.kind === 'accepted' ? triage.clinicType : null,
+    triageReason: triage.kind === 'rejected' ? triage.reason : null,
+    triageNote: triage.kind === 'advice-and-guidance' ? (triage.note ?? null) : null,
+    triagedBy: decided ? ctx.principal.id : null,
+    triagedAt: decided ? ctx.now : null,
+  };
+}
+
 interface ToStore {
   referral: ValidReferral;
   patientId: string;
@@ -256,7 +270,6 @@ async function storeReferrals(
       ppid = r.ubrn;
       takenPpids.add(r.ubrn);
     }
-    const decided = triage.kind !== 'pending';
     referralRows.push({
       orgId,
       id: referralId,
@@ -273,13 +286,7 @@ async function storeReferrals(
       referrerOrgCode: r.referrerOrgCode,
       clockStart: r.clockStart,
       clockStartRule: r.clockStartRule,
-      triageKind: triage.kind,
-      triagePriority: triage.kind === 'accepted' ? triage.priority : null,
-      triageClinicType: triage.kind === 'accepted' ? triage.clinicType : null,
-      triageReason: triage.kind === 'rejected' ? triage.reason : null,
-      triageNote: triage.kind === 'advice-and-guidance' ? (triage.note ?? null) : null,
-      triagedBy: decided ? ctx.principal.id : null,
-      triagedAt: decided ? ctx.now : null,
+      ...triageColumns(triage, ctx),
       pathwayId,
       importId,
       createdBy: ctx.principal.id,
@@ -594,15 +601,7 @@ export async function triageReferral(
     const triage = checked.referral.triage;
     await tx
       .update(referrals)
-      .set({
-        triageKind: triage.kind,
-        triagePriority: triage.kind === 'accepted' ? triage.priority : null,
-        triageClinicType: triage.kind === 'accepted' ? triage.clinicType : null,
-        triageReason: triage.kind === 'rejected' ? triage.reason : null,
-        triageNote: triage.kind === 'advice-and-guidance' ? (triage.note ?? null) : null,
-        triagedBy: ctx.principal.id,
-        triagedAt: ctx.now,
-      })
+      .set(triageColumns(triage, ctx))
       .where(and(eq(referrals.orgId, orgId), eq(referrals.id, id)));
     if (row.pathwayId !== null) {
       if (triage.kind === 'accepted') {
