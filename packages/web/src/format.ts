@@ -44,6 +44,12 @@ export function formatDateTime(iso: string): string {
   return `${formatTime(date)} on ${formatDate(date)}`;
 }
 
+/** A role or other label after "a": "a patient flow coordinator", "an administrator". */
+export function withArticle(label: string): string {
+  const lower = label.toLowerCase();
+  return `${/^[aeiou]/.test(lower) ? 'an' : 'a'} ${lower}`;
+}
+
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
 /** 120 → "2 minutes", 119 → "1 minute 59 seconds", 45 → "45 seconds". */

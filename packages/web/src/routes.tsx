@@ -5,6 +5,9 @@ import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PtlPage } from './pages/ptl/ptl-page';
 import { ProblemPage } from './pages/problem-page';
+import { ImportPage } from './pages/referrals/import-page';
+import { ReferralPage } from './pages/referrals/referral-page';
+import { WorklistPage } from './pages/referrals/worklist-page';
 import { SignInPage } from './pages/sign-in-page';
 
 /** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
@@ -24,6 +27,9 @@ export function createRouter() {
               children: [
                 { index: true, element: <HomePage /> },
                 { path: 'ptl', element: <PtlPage /> },
+                { path: 'referrals', element: <WorklistPage /> },
+                { path: 'referrals/import', element: <ImportPage /> },
+                { path: 'referrals/:id', element: <ReferralPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

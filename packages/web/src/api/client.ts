@@ -15,10 +15,16 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /**
+   * The problem as the server sent it, with any extension members (e.g. an import's `report`); undefined when
+   * the answer had no JSON body or there was no answer.
+   */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     status: number,
     problem: Pick<Problem, 'code' | 'title' | 'detail'> & { errors?: FieldError[] },
+    body?: Readonly<Record<string, unknown>>,
   ) {
     super(problem.detail || problem.title);
     this.name = 'ApiError';
@@ -27,6 +33,7 @@ export class ApiError extends Error {
     this.title = problem.title;
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];
+    this.body = body;
   }
 
   /** The message for one field of the request body, e.g. `fieldError('organisation')` for `/body/organisation`. */
@@ -67,12 +74,16 @@ async function readJson(response: Response): Promise<unknown> {
 
 function errorFrom(response: Response, body: unknown): ApiError {
   if (isRecord(body) && typeof body.title === 'string') {
-    return new ApiError(response.status, {
-      code: typeof body.code === 'string' ? body.code : `http_${response.status}`,
-      title: body.title,
-      detail: typeof body.detail === 'string' ? body.detail : '',
-      errors: asFieldErrors(body.errors),
-    });
+    return new ApiError(
+      response.status,
+      {
+        code: typeof body.code === 'string' ? body.code : `http_${response.status}`,
+        title: body.title,
+        detail: typeof body.detail === 'string' ? body.detail : '',
+        errors: asFieldErrors(body.errors),
+      },
+      body,
+    );
   }
   return new ApiError(response.status, {
     code: `http_${response.status}`,

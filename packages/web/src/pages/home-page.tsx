@@ -3,6 +3,7 @@ import { usePageTitle } from '../components/use-page-title';
 import { useSignedInSession } from '../session/session-context';
 import { AccountSummary } from './account-summary';
 import { NotInRole } from './not-in-role';
+import { ReferralsSection } from './referrals-section';
 import { WaitingListSection } from './waiting-list-section';
 
 export function HomePage() {
@@ -14,6 +15,7 @@ export function HomePage() {
         <PageHeading>Home</PageHeading>
         <AccountSummary user={user} />
         {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
+        {user.permissions.includes('Referral.read') ? <ReferralsSection user={user} /> : null}
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import type { Role, SessionUser } from '@pathflow/core';
 import { InsetText } from '../components/inset-text';
+import { withArticle } from '../format';
 
 /** What each role without waiting lists will find in Pathflow as it grows. */
 const COMING: Partial<Record<Role, string>> = {
@@ -8,12 +9,6 @@ const COMING: Partial<Record<Role, string>> = {
   'care-coordinator': 'Tools for the patients you coordinate care for will appear here when they are ready.',
   admin: 'Tools for managing staff accounts and checking the audit log will appear here when they are ready.',
 };
-
-/** "a patient flow coordinator", "an administrator". */
-function withArticle(label: string): string {
-  const lower = label.toLowerCase();
-  return `${/^[aeiou]/.test(lower) ? 'an' : 'a'} ${lower}`;
-}
 
 /** For roles that do not see waiting lists: say so plainly, rather than showing an error. */
 export function NotInRole({ user }: { user: SessionUser }) {

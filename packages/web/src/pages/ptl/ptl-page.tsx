@@ -1,55 +1,18 @@
-import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import type { PtlPage as PtlPageData, PtlSummary, SpecialtyWaiting } from '@pathflow/core';
-import { ApiError } from '../../api/client';
 import { getSpecialties } from '../../api/endpoints';
 import { getPtl, getPtlSummary, ptlExportUrl } from '../../api/ptl';
 import { PageHeading } from '../../components/page-heading';
+import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
-import { formatCount } from '../../format';
-import { useSession, useSignedInSession } from '../../session/session-context';
+import { formatCount, withArticle } from '../../format';
+import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { PtlFilters } from './ptl-filters';
 import { formatPercent } from './ptl-format';
 import { PtlPagination } from './ptl-pagination';
 import { PtlTable } from './ptl-table';
 import { PAGE_SIZE, queryFromView, searchFromView, viewFromSearch, type PtlView } from './ptl-view';
-
-type Load<T> =
-  | { status: 'loading' }
-  | { status: 'loaded'; data: T }
-  | { status: 'forbidden' }
-  | { status: 'failed'; detail: string };
-
-/** Fetches with `fetcher` whenever `key` changes; a 401 ends the session, a 403 is "forbidden". */
-function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promise<T>, enabled: boolean): Load<T> {
-  const { expired } = useSession();
-  const [load, setLoad] = useState<{ key: string; load: Load<T> }>({ key, load: { status: 'loading' } });
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    setLoad({ key, load: { status: 'loading' } });
-    fetcher(controller.signal)
-      .then((data) => setLoad({ key, load: { status: 'loaded', data } }))
-      .catch((err: unknown) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && err.status === 401) return expired();
-        if (err instanceof ApiError && err.status === 403)
-          return setLoad({ key, load: { status: 'forbidden' } });
-        const detail = err instanceof ApiError ? err.detail || err.title : '';
-        setLoad({ key, load: { status: 'failed', detail } });
-      });
-    return () => controller.abort();
-    // `fetcher` is a new function on every render; `key` says when what it fetches changes.
-  }, [key, enabled, expired]);
-  return load.key === key ? load.load : { status: 'loading' };
-}
-
-/** "a patient flow coordinator", "an administrator". */
-function withArticle(label: string): string {
-  const lower = label.toLowerCase();
-  return `${/^[aeiou]/.test(lower) ? 'an' : 'a'} ${lower}`;
-}
 
 function focusHeading(): void {
   document.querySelector<HTMLElement>('main h1')?.focus();
