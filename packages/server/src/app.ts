@@ -18,6 +18,8 @@ import { AppError } from './errors';
 import { registerAuth } from './http/auth';
 import { registerErrorHandling, sendProblem } from './http/problems';
 import { auditRoutes } from './features/audit/routes';
+import { bookingRoutes } from './features/booking/routes';
+import { clinicRoutes } from './features/clinics/routes';
 import { authRoutes } from './features/auth/routes';
 import { oidcRoutes } from './features/auth/oidc-routes';
 import { healthRoutes } from './features/health/routes';
@@ -136,6 +138,8 @@ export async function buildApp(deps: AppDeps) {
       referralRoutes(api, routeDeps);
       validationRoutes(api, routeDeps);
       timerRoutes(api, routeDeps);
+      clinicRoutes(api, routeDeps);
+      bookingRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

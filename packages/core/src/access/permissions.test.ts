@@ -22,6 +22,10 @@ describe('permission matrix', () => {
     ['service-manager', 'Referral.write', false],
     ['flow-coordinator', 'Referral.read', false],
     ['care-coordinator', 'Referral.read', false],
+    ['booking-clerk', 'ClinicChange.write', false],
+    ['service-manager', 'ClinicChange.write', true],
+    ['service-manager', 'Appointment.write', false],
+    ['clinician', 'Clinic.write', false],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleAllows(role, permission)).toBe(expected);
   });
@@ -50,7 +54,14 @@ describe('resolveScopes', () => {
     const r = resolveScopes('booking-clerk', 'system/*.read');
     expect(r).toEqual({
       ok: true,
-      permissions: ['Patient.read', 'WaitingList.read', 'Referral.read', 'Organization.read'],
+      permissions: [
+        'Patient.read',
+        'WaitingList.read',
+        'Referral.read',
+        'Clinic.read',
+        'Appointment.read',
+        'Organization.read',
+      ],
     });
     const all = resolveScopes('admin', 'system/*.*');
     expect(all.ok && all.permissions.sort()).toEqual([...permissionsOf('admin')].sort());

@@ -38,6 +38,16 @@ export const PERMISSIONS = [
   'Referral.read',
   /** Entering and importing referrals, and recording their clinical triage outcome. */
   'Referral.write',
+  /** Clinic templates, their sessions and slots. */
+  'Clinic.read',
+  /** Setting up and changing clinic templates, cancelling or reducing a clinic. */
+  'Clinic.write',
+  /** Approving or rejecting a clinic change with less than 6 weeks' notice (service managers). */
+  'ClinicChange.write',
+  /** Appointments and holds. */
+  'Appointment.read',
+  /** Holding, booking, cancelling and rescheduling appointments, and recording outcomes. */
+  'Appointment.write',
   /** The organisation's reference data: specialties, clinicians, locations. */
   'Organization.read',
   /** Staff accounts and machine clients. */
@@ -56,6 +66,10 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Pathway.write',
     'Referral.read',
     'Referral.write',
+    'Clinic.read',
+    'Clinic.write',
+    'Appointment.read',
+    'Appointment.write',
     'Organization.read',
   ],
   'team-leader': [
@@ -65,6 +79,10 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Pathway.write',
     'Referral.read',
     'Referral.write',
+    'Clinic.read',
+    'Clinic.write',
+    'Appointment.read',
+    'Appointment.write',
     'Organization.read',
     'Staff.read',
   ],
@@ -74,9 +92,22 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Pathway.write',
     'Referral.read',
     'Referral.write',
+    'Clinic.read',
+    'Appointment.read',
+    'Appointment.write',
     'Organization.read',
   ],
-  'service-manager': ['Patient.read', 'WaitingList.read', 'Referral.read', 'Organization.read', 'Staff.read'],
+  'service-manager': [
+    'Patient.read',
+    'WaitingList.read',
+    'Referral.read',
+    'Clinic.read',
+    'Clinic.write',
+    'ClinicChange.write',
+    'Appointment.read',
+    'Organization.read',
+    'Staff.read',
+  ],
   'flow-coordinator': ['Organization.read'],
   'care-coordinator': ['Patient.read', 'Patient.write', 'Organization.read'],
   admin: ['Organization.read', 'Staff.read', 'Staff.write', 'AuditEvent.read'],

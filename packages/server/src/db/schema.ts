@@ -9,6 +9,7 @@ import {
   bigint,
   foreignKey,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -494,4 +495,215 @@ export const diagnosticRequests = pgTable(
       .where(sql`performed_on is null and cancelled_on is null`),
     foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
   ],
+);
+
+/** A clinic: whose (a clinician, or a named service), where, for which specialty. Its shape is in its versions. */
+export const clinicTemplates = pgTable(
+  'clinic_templates',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    clinicianId: uuid('clinician_id'),
+    serviceName: text('service_name'),
+    locationId: uuid('location_id').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.clinicianId], foreignColumns: [clinicians.orgId, clinicians.id] }),
+    foreignKey({ columns: [t.orgId, t.locationId], foreignColumns: [locations.orgId, locations.id] }),
+    foreignKey({
+      columns: [t.orgId, t.specialtyCode],
+      foreignColumns: [specialties.orgId, specialties.code],
+    }),
+  ],
+);
+
+/**
+ * Versions of a clinic template (core `ClinicTemplate`: recurrence, sessions and slot layout as JSON), each
+ * effective from a date. Status: active, pending-approval (less than 6 weeks' notice), rejected, superseded.
+ */
+export const clinicTemplateVersions = pgTable(
+  'clinic_template_versions',
+  {
+    orgId: uuid('org_id').notNull(),
+    templateId: uuid('template_id').notNull(),
+    version: integer('version').notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    effectiveTo: date('effective_to', { mode: 'string' }),
+    recurrence: jsonb('recurrence').notNull(),
+    sessions: jsonb('sessions').notNull(),
+    status: text('status').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.templateId, t.version] }),
+    foreignKey({
+      columns: [t.orgId, t.templateId],
+      foreignColumns: [clinicTemplates.orgId, clinicTemplates.id],
+    }),
+  ],
+);
+
+/**
+ * A change to a clinic with less than 6 weeks' notice (a new version, or cancelling or reducing a session)
+ * waits for a service manager: requested → approved or rejected, with reasons.
+ */
+export const clinicChangeRequests = pgTable(
+  'clinic_change_requests',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    templateId: uuid('template_id').notNull(),
+    /** new-version or cancel-session. */
+    kind: text('kind').notNull(),
+    version: integer('version'),
+    sessionDate: date('session_date', { mode: 'string' }),
+    firstAffectedDate: date('first_affected_date', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'date' }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({
+      columns: [t.orgId, t.templateId],
+      foreignColumns: [clinicTemplates.orgId, clinicTemplates.id],
+    }),
+  ],
+);
+
+/**
+ * Bookable slots, generated from template versions over a rolling horizon. `booked` counts the appointments
+ * in the slot and `held` its unexpired holds; PostgreSQL refuses `booked + held > capacity` (check
+ * constraint), and a booking raises `booked` with a conditional update in the same transaction as the
+ * appointment, so a slot is never over-booked.
+ * Status: open, cancelled (clinic cancelled), removed (no longer in the template, nothing booked).
+ */
+export const slots = pgTable(
+  'slots',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    templateId: uuid('template_id').notNull(),
+    /** Core `slotKey`: template, version, date, session and slot index. */
+    key: text('key').notNull(),
+    sessionDate: date('session_date', { mode: 'string' }).notNull(),
+    sessionIndex: integer('session_index').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }).notNull(),
+    slotType: text('slot_type').notNull(),
+    capacity: integer('capacity').notNull(),
+    booked: integer('booked').notNull().default(0),
+    /** Places held (unexpired holds, released lazily when they expire); they count against capacity too. */
+    held: integer('held').notNull().default(0),
+    status: text('status').notNull(),
+    /** Copied from the template, for the free-slot search. */
+    specialtyCode: text('specialty_code').notNull(),
+    clinicianId: uuid('clinician_id'),
+    locationId: uuid('location_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('slots_key_uq').on(t.orgId, t.key),
+    index('slots_free_idx')
+      .on(t.orgId, t.specialtyCode, t.startsAt)
+      .where(sql`status = 'open' and booked + held < capacity`),
+    index('slots_template_idx').on(t.orgId, t.templateId, t.sessionDate),
+    check(
+      'slots_capacity_ck',
+      sql`capacity >= 1 and booked >= 0 and held >= 0 and booked + held <= capacity`,
+    ),
+    foreignKey({
+      columns: [t.orgId, t.templateId],
+      foreignColumns: [clinicTemplates.orgId, clinicTemplates.id],
+    }),
+  ],
+);
+
+/**
+ * Appointments. Status: booked, cancelled, arrived, attended, dna, cancelled-on-day, displaced (its slot
+ * was removed or cancelled: to rebook). Every offer records its notice and whether it was reasonable (§1.5).
+ */
+export const appointments = pgTable(
+  'appointments',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    slotId: uuid('slot_id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }).notNull(),
+    slotType: text('slot_type').notNull(),
+    status: text('status').notNull(),
+    /** The day the date was offered, its notice in days and whether that is reasonable (≥ 21 days). */
+    offeredOn: date('offered_on', { mode: 'string' }).notNull(),
+    noticeDays: integer('notice_days').notNull(),
+    reasonableOffer: boolean('reasonable_offer').notNull(),
+    /** Booked ahead of patients due before this one: the reason given. */
+    outOfTurnReason: text('out_of_turn_reason'),
+    /** The appointment this one replaces (reschedule or rebooking). */
+    replacesId: uuid('replaces_id'),
+    cancelledBy: text('cancelled_by'),
+    cancelReason: text('cancel_reason'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true, mode: 'date' }),
+    outcome: text('outcome'),
+    outcomeDetail: jsonb('outcome_detail'),
+    bookedBy: text('booked_by').notNull(),
+    bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('appointments_slot_idx').on(t.orgId, t.slotId),
+    index('appointments_patient_idx').on(t.orgId, t.patientId, t.startsAt),
+    index('appointments_pathway_idx').on(t.orgId, t.pathwayId),
+    foreignKey({ columns: [t.orgId, t.slotId], foreignColumns: [slots.orgId, slots.id] }),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/** A held place in a slot while a clerk talks to the patient: it counts against capacity until it expires. */
+export const slotHolds = pgTable(
+  'slot_holds',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    slotId: uuid('slot_id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Released, booked or expired holds are kept for the audit trail. */
+    status: text('status').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('slot_holds_slot_idx').on(t.orgId, t.slotId),
+    foreignKey({ columns: [t.orgId, t.slotId], foreignColumns: [slots.orgId, slots.id] }),
+  ],
+);
+
+/** Answers to POSTs sent with an `Idempotency-Key`: a retried request gets the same answer, and books once. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    orgId: uuid('org_id').notNull(),
+    actorId: text('actor_id').notNull(),
+    key: text('key').notNull(),
+    /** Method, path and a hash of the body: the same key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.actorId, t.key] })],
 );

@@ -43,6 +43,10 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
         'system/Pathway.write',
         'system/Referral.read',
         'system/Referral.write',
+        'system/Clinic.read',
+        'system/Clinic.write',
+        'system/Appointment.read',
+        'system/Appointment.write',
         'system/WaitingList.read',
       ].sort(),
     );
