@@ -9,3 +9,4 @@ export * from './validation';
 export * from './referrals';
 export * from './clinics';
 export * from './allocation';
+export * from './booking';

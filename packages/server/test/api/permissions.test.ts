@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, nhsNumberFromStem, type Role } from '@pathflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  appointments,
+  clinicTemplates,
   clinicians,
+  locations,
+  slots,
   diagnosticRequests,
   pathways,
   referrals,
@@ -21,7 +25,7 @@ import { createHarness, type Harness } from '../support/app';
  * Records a write may use only once (a referral to triage, a pathway for cancer events, a diagnostic request
  * to complete), made before the tests: the nth request takes the nth of each.
  */
-const POOL_SIZE = 1000;
+const POOL_SIZE = 1500;
 const pools = {
   pendingReferrals: [] as string[],
   pathways: [] as string[],
@@ -30,6 +34,12 @@ const pools = {
   /** One validation batch per step of a contact, each holding every pool pathway in the state that step needs. */
   contactBatches: { send: '', remind: '', reply: '', decide: '' },
   clinicianId: '',
+  /** Booking: a slot per request (all of Bob's appointments at different times), one slot for holds. */
+  bookingSlots: [] as string[],
+  holdSlot: '',
+  appointmentsToCancel: [] as string[],
+  appointmentsToMove: [] as string[],
+  rescheduleSlots: [] as string[],
 };
 const fromPool = (pool: string[], n: number): string => {
   const id = pool[n];
@@ -55,7 +65,9 @@ async function fillPools(h: Harness): Promise<void> {
     rttRunning: true,
     rttPeriodStart: '2026-09-01',
   }));
-  await h.db.db.insert(pathways).values(pathwayRows);
+  for (let i = 0; i < pathwayRows.length; i += 500) {
+    await h.db.db.insert(pathways).values(pathwayRows.slice(i, i + 500));
+  }
   pools.pathways = pathwayRows.map((p) => p.id);
   const referralRows = pathwayRows.map((p) => ({
     orgId,
@@ -72,7 +84,9 @@ async function fillPools(h: Harness): Promise<void> {
     pathwayId: p.id,
     createdBy: 'test',
   }));
-  await h.db.db.insert(referrals).values(referralRows);
+  for (let i = 0; i < referralRows.length; i += 500) {
+    await h.db.db.insert(referrals).values(referralRows.slice(i, i + 500));
+  }
   pools.pendingReferrals = referralRows.map((r) => r.id);
   const requestRows = [...pathwayRows, ...pathwayRows].map((p) => ({
     orgId,
@@ -85,9 +99,12 @@ async function fillPools(h: Harness): Promise<void> {
     recordedBy: 'test',
     recordedAt: new Date('2026-10-01T10:00:00Z'),
   }));
-  await h.db.db.insert(diagnosticRequests).values(requestRows);
+  for (let i = 0; i < requestRows.length; i += 500) {
+    await h.db.db.insert(diagnosticRequests).values(requestRows.slice(i, i + 500));
+  }
   pools.requests = requestRows.slice(0, POOL_SIZE).map((r) => r.id);
   pools.requestsToCancel = requestRows.slice(POOL_SIZE).map((r) => r.id);
+  await fillBookingPools(h, pathwayRows);
 
   // Pathways waiting long enough to be due for validation, for drawing batches.
   await h.db.db.insert(pathways).values(
@@ -120,21 +137,117 @@ async function fillPools(h: Harness): Promise<void> {
     await h.db.db
       .insert(validationBatches)
       .values({ orgId, id: batchId, asOf: '2026-10-01', size: POOL_SIZE, createdBy: 'test' });
-    await h.db.db.insert(validationContacts).values(
-      pathwayRows.map((p) => ({
-        orgId,
-        batchId,
-        pathwayId: p.id,
-        patientId,
-        dueOn: '2026-09-01',
-        reasons: ['milestone-12-weeks'],
-        ...states[step],
-        updatedBy: 'test',
-        updatedAt: new Date('2026-10-01T10:00:00Z'),
-      })),
-    );
+    const contactRows = pathwayRows.map((p) => ({
+      orgId,
+      batchId,
+      pathwayId: p.id,
+      patientId,
+      dueOn: '2026-09-01',
+      reasons: ['milestone-12-weeks'],
+      ...states[step],
+      updatedBy: 'test',
+      updatedAt: new Date('2026-10-01T10:00:00Z'),
+    }));
+    for (let i = 0; i < contactRows.length; i += 500) {
+      await h.db.db.insert(validationContacts).values(contactRows.slice(i, i + 500));
+    }
     pools.contactBatches[step] = batchId;
   }
+}
+
+/** Clinic slots and appointments for the booking routes (see `pools`). */
+async function fillBookingPools(h: Harness, pathwayRows: (typeof pathways.$inferInsert)[]): Promise<void> {
+  const orgId = h.fixture.orgId;
+  const locationId = randomUUID();
+  await h.db.db.insert(locations).values({
+    orgId,
+    id: locationId,
+    siteCode: 'XT101',
+    name: 'Outpatients',
+    site: 'Test General',
+    addressLine: '1 Hospital Road',
+    postcode: 'LS1 3EX',
+  });
+  const templateId = randomUUID();
+  await h.db.db.insert(clinicTemplates).values({
+    orgId,
+    id: templateId,
+    name: 'ENT clinic',
+    serviceName: 'ENT',
+    locationId,
+    specialtyCode: '120',
+    createdBy: 'test',
+  });
+  let k = 0;
+  const slot = (at: number, capacity = 1, booked = 0) => {
+    k += 1;
+    const startsAt = new Date(Date.UTC(2027, 0, 1) + at * 30 * 60_000);
+    return {
+      orgId,
+      id: randomUUID(),
+      templateId,
+      key: `${templateId}/v1/pool/0/${k}`,
+      sessionDate: startsAt.toISOString().slice(0, 10),
+      sessionIndex: 0,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 20 * 60_000),
+      slotType: 'new',
+      capacity,
+      booked,
+      status: 'open',
+      specialtyCode: '120',
+      locationId,
+    };
+  };
+  const range = Array.from({ length: POOL_SIZE }, (_, i) => i);
+  const booking = range.map((i) => slot(i));
+  const reschedule = range.map((i) => slot(POOL_SIZE + i));
+  const cancelFrom = slot(2 * POOL_SIZE, POOL_SIZE, POOL_SIZE);
+  const moveFrom = range.map((i) => slot(3 * POOL_SIZE + i, 1, 1));
+  const hold = slot(5 * POOL_SIZE, POOL_SIZE);
+  for (const rows of [booking, reschedule, [cancelFrom, hold], moveFrom]) {
+    for (let i = 0; i < rows.length; i += 500) await h.db.db.insert(slots).values(rows.slice(i, i + 500));
+  }
+  pools.bookingSlots = booking.map((s) => s.id);
+  pools.rescheduleSlots = reschedule.map((s) => s.id);
+  pools.holdSlot = hold.id;
+  const appointment = (slotRow: ReturnType<typeof slot>, pathwayId: string) => ({
+    orgId,
+    id: randomUUID(),
+    slotId: slotRow.id,
+    pathwayId,
+    patientId: h.fixture.patients.alice,
+    startsAt: slotRow.startsAt,
+    endsAt: slotRow.endsAt,
+    slotType: 'new',
+    status: 'booked',
+    offeredOn: '2026-11-01',
+    noticeDays: 60,
+    reasonableOffer: true,
+    bookedBy: 'test',
+    bookedAt: new Date('2026-11-01T10:00:00Z'),
+  });
+  // Appointments to cancel and to move are Alice's, on pathways of their own.
+  const own = (i: number, what: string) => ({
+    ...pathwayRows[0]!,
+    id: randomUUID(),
+    patientId: h.fixture.patients.alice,
+    ppid: `XT1${what}${String(i).padStart(6, '0')}`,
+  });
+  const cancelPathways = range.map((i) => own(i, 'CAN'));
+  const movePathways = range.map((i) => own(i, 'MOV'));
+  const toCancel = cancelPathways.map((p) => appointment(cancelFrom, p.id));
+  const toMove = movePathways.map((p, i) => appointment(moveFrom[i]!, p.id));
+  for (const rows of [cancelPathways, movePathways]) {
+    for (let i = 0; i < rows.length; i += 500) await h.db.db.insert(pathways).values(rows.slice(i, i + 500));
+  }
+  for (const rows of [toCancel, toMove]) {
+    for (let i = 0; i < rows.length; i += 500) {
+      await h.db.db.insert(appointments).values(rows.slice(i, i + 500));
+    }
+  }
+  pools.appointmentsToCancel = toCancel.map((a) => a.id);
+  pools.appointmentsToMove = toMove.map((a) => a.id);
 }
 
 /** The URL of a contact step on the nth pool pathway. */
@@ -378,6 +491,54 @@ const CASES: Case[] = [
     route: '/api/v1/validation/batches/:batchId/contacts/:pathwayId/decision',
     url: (_h, n) => contactUrl('decide', n, 'decision'),
     payload: () => ({ confirmed: false, decidedOn: '2026-11-20', clinicianId: pools.clinicianId }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/slots/:id/holds',
+    url: () => `/api/v1/slots/${pools.holdSlot}/holds`,
+    payload: (n) => ({ pathwayId: fromPool(pools.pathways, n) }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments',
+    url: () => '/api/v1/appointments',
+    payload: (n) => ({
+      slotId: fromPool(pools.bookingSlots, n),
+      pathwayId: fromPool(pools.pathways, n),
+      outOfTurnReason: 'Permission test',
+    }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/appointments/:id',
+    url: () => `/api/v1/appointments/${fromPool(pools.appointmentsToMove, POOL_SIZE - 1)}`,
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/slots/:id/in-turn',
+    url: () => `/api/v1/slots/${pools.holdSlot}/in-turn?limit=3`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments/:id/cancel',
+    url: (_h, n) => `/api/v1/appointments/${fromPool(pools.appointmentsToCancel, n)}/cancel`,
+    payload: () => ({ by: 'patient', reason: 'Permission test' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments/:id/reschedule',
+    url: (_h, n) => `/api/v1/appointments/${fromPool(pools.appointmentsToMove, n)}/reschedule`,
+    payload: (n) => ({
+      slotId: fromPool(pools.rescheduleSlots, n),
+      by: 'hospital',
+      reason: 'Permission test',
+    }),
     allowed: WRITERS,
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },

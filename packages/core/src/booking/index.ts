@@ -1,0 +1,2 @@
+export { PRIORITY_RANK, acceptedSlotTypes, firstAppointmentCandidates } from './slot-rules';
+export type { AppointmentStage } from './slot-rules';
