@@ -16,7 +16,8 @@ interface Run {
   stderr: string;
 }
 
-describe.each(ENGINES)('pathflow command on %s', (engine) => {
+// Each test runs the command several times, each run starting tsx: allow for a loaded machine.
+describe.each(ENGINES)('pathflow command on %s', { timeout: 120_000 }, (engine) => {
   let env: NodeJS.ProcessEnv;
   let cleanup: () => Promise<void>;
   const dir = mkdtempSync(join(tmpdir(), 'pathflow-cli-'));
