@@ -45,7 +45,7 @@ export interface PtlRow {
   /** max(1, ceil(days / 7)), as the national returns band waits. */
   weekBand: number;
   breachDates: PtlBreachDates;
-  /** What must happen next and by when (until booking and tasks exist: book the first appointment). */
+  /** What must happen next and by when: attend the booked appointment, or book the first appointment. */
   nextAction: { label: string; due: string };
   appointment: { start: string; clinic: string } | null;
   validation: { lastContact: string | null; due: boolean; dueOn: string | null };

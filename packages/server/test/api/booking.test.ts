@@ -167,6 +167,13 @@ describe.each(ENGINES)('booking on %s', (engine) => {
       outOfTurnReason: null,
     });
     expect(await slotRow(slotId)).toMatchObject({ booked: 1, held: 0 });
+    // The PTL shows the booked appointment, and attending it as the next action.
+    const ptl = await get('/ptl?specialty=110&limit=500');
+    const row = ptl.json().rows.find((r: { pathwayId: string }) => r.pathwayId === first.pathwayId);
+    expect(row).toMatchObject({
+      appointment: { start: '2026-12-21T09:00:00.000Z', clinic: 'Ms Surgeon knee clinic' },
+      nextAction: { label: 'Attend appointment', due: '2026-12-21' },
+    });
     const audited = await h.db.db
       .select()
       .from(auditLog)

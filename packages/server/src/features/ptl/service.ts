@@ -11,6 +11,7 @@ import {
   completedWeeks,
   epochDayToIso,
   isoToEpochDay,
+  londonDateOfEpochMilliseconds,
   validationDue,
   weekBand,
   type PtlPage,
@@ -117,6 +118,8 @@ interface SelectedRow {
   clinicianTitle: string | null;
   clinicianGivenName: string | null;
   clinicianFamilyName: string | null;
+  appointmentStart: Date | string | null;
+  appointmentClinic: string | null;
 }
 
 /**
@@ -173,6 +176,15 @@ function selectRows(
       clinicianTitle: clinicians.title,
       clinicianGivenName: clinicians.givenName,
       clinicianFamilyName: clinicians.familyName,
+      // The booked appointment, if any (a pathway has at most one booked at a time).
+      appointmentStart: sql<Date | string | null>`(select a.starts_at from appointments a
+        where a.org_id = ${inner.orgId} and a.pathway_id = ${inner.id} and a.status = 'booked'
+        order by a.starts_at limit 1)`,
+      appointmentClinic: sql<string | null>`(select t.name from appointments a
+        join slots s on s.org_id = a.org_id and s.id = a.slot_id
+        join clinic_templates t on t.org_id = s.org_id and t.id = s.template_id
+        where a.org_id = ${inner.orgId} and a.pathway_id = ${inner.id} and a.status = 'booked'
+        order by a.starts_at limit 1)`,
     })
     .from(inner)
     .innerJoin(patients, and(eq(patients.orgId, inner.orgId), eq(patients.id, inner.patientId)))
@@ -222,6 +234,13 @@ export function toPtlRow(
   const daysWaited = Math.max(0, isoToEpochDay(asOf) - isoToEpochDay(clockStart));
   const breach = breachDates(clockStart);
   const bookBy = shiftDays(breach['18'], -BOOKING_NOTICE_DAYS);
+  const appointment =
+    r.appointmentStart === null
+      ? null
+      : {
+          start: new Date(r.appointmentStart).toISOString(),
+          clinic: r.appointmentClinic ?? '',
+        };
   const validation = due({
     clockStart,
     lastValidatedOn: r.lastValidatedOn,
@@ -253,8 +272,10 @@ export function toPtlRow(
     weeksWaited: completedWeeks(daysWaited),
     weekBand: weekBand(daysWaited),
     breachDates: breach,
-    nextAction: { label: 'Book first appointment', due: bookBy < asOf ? asOf : bookBy },
-    appointment: null,
+    nextAction: appointment
+      ? { label: 'Attend appointment', due: londonDateOfEpochMilliseconds(Date.parse(appointment.start)) }
+      : { label: 'Book first appointment', due: bookBy < asOf ? asOf : bookBy },
+    appointment,
     validation: {
       // The latest of the last validation and the last contact with the patient.
       lastContact:
