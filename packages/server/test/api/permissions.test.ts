@@ -8,6 +8,8 @@ import { ROLES, nhsNumberFromStem, type Role } from '@pathflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appointments,
+  clinicChangeRequests,
+  clinicTemplateVersions,
   clinicTemplates,
   clinicians,
   locations,
@@ -40,6 +42,9 @@ const pools = {
   appointmentsToCancel: [] as string[],
   appointmentsToMove: [] as string[],
   rescheduleSlots: [] as string[],
+  clinicId: '',
+  clinicLocationId: '',
+  clinicChangeRequests: [] as string[],
 };
 const fromPool = (pool: string[], n: number): string => {
   const id = pool[n];
@@ -105,6 +110,7 @@ async function fillPools(h: Harness): Promise<void> {
   pools.requests = requestRows.slice(0, POOL_SIZE).map((r) => r.id);
   pools.requestsToCancel = requestRows.slice(POOL_SIZE).map((r) => r.id);
   await fillBookingPools(h, pathwayRows);
+  await fillClinicPools(h);
 
   // Pathways waiting long enough to be due for validation, for drawing batches.
   await h.db.db.insert(pathways).values(
@@ -248,6 +254,86 @@ async function fillBookingPools(h: Harness, pathwayRows: (typeof pathways.$infer
   }
   pools.appointmentsToCancel = toCancel.map((a) => a.id);
   pools.appointmentsToMove = toMove.map((a) => a.id);
+}
+
+const CLINIC_LAYOUT = {
+  recurrence: { kind: 'weekly' },
+  sessions: [
+    {
+      weekday: 2,
+      start: '14:00',
+      end: '15:00',
+      slots: [{ offsetMinutes: 0, durationMinutes: 30, slotType: 'follow-up', capacity: 1 }],
+    },
+  ],
+};
+
+/** Clinics: one to read and to add versions to, and one pending change request per decision. */
+async function fillClinicPools(h: Harness): Promise<void> {
+  const orgId = h.fixture.orgId;
+  const locationId = randomUUID();
+  await h.db.db.insert(locations).values({
+    orgId,
+    id: locationId,
+    siteCode: 'XT102',
+    name: 'Clinic pool',
+    site: 'Test General',
+    addressLine: '1 Hospital Road',
+    postcode: 'LS1 3EX',
+  });
+  const [clinicId, decisionsId] = [randomUUID(), randomUUID()];
+  await h.db.db.insert(clinicTemplates).values(
+    [clinicId, decisionsId].map((id) => ({
+      orgId,
+      id,
+      name: 'Pool clinic',
+      serviceName: 'ENT',
+      locationId,
+      specialtyCode: '120',
+      createdBy: 'test',
+    })),
+  );
+  await h.db.db.insert(clinicTemplateVersions).values(
+    [clinicId, decisionsId].map((templateId) => ({
+      orgId,
+      templateId,
+      version: 1,
+      effectiveFrom: '2026-11-01',
+      effectiveTo: null,
+      ...CLINIC_LAYOUT,
+      status: 'active',
+      createdBy: 'test',
+    })),
+  );
+  const versionRows = Array.from({ length: POOL_SIZE }, (_, i) => ({
+    orgId,
+    templateId: decisionsId,
+    version: i + 2,
+    effectiveFrom: '2026-12-01',
+    effectiveTo: null,
+    ...CLINIC_LAYOUT,
+    status: 'pending-approval',
+    createdBy: 'test',
+  }));
+  const requestRows = versionRows.map((v) => ({
+    orgId,
+    id: randomUUID(),
+    templateId: decisionsId,
+    kind: 'new-version',
+    version: v.version,
+    firstAffectedDate: '2026-12-01',
+    reason: 'Pool',
+    status: 'requested',
+    requestedBy: 'test',
+    requestedAt: new Date('2026-11-20T10:00:00Z'),
+  }));
+  for (let i = 0; i < POOL_SIZE; i += 500) {
+    await h.db.db.insert(clinicTemplateVersions).values(versionRows.slice(i, i + 500));
+    await h.db.db.insert(clinicChangeRequests).values(requestRows.slice(i, i + 500));
+  }
+  pools.clinicId = clinicId;
+  pools.clinicLocationId = locationId;
+  pools.clinicChangeRequests = requestRows.map((r) => r.id);
 }
 
 /** The URL of a contact step on the nth pool pathway. */
@@ -540,6 +626,54 @@ const CASES: Case[] = [
       reason: 'Permission test',
     }),
     allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/clinics',
+    url: () => '/api/v1/clinics',
+    payload: (n) => ({
+      name: `Pool clinic ${n}`,
+      serviceName: 'ENT',
+      locationId: pools.clinicLocationId,
+      specialtyCode: '120',
+      effectiveFrom: '2026-12-01',
+      ...CLINIC_LAYOUT,
+    }),
+    allowed: ['booking-clerk', 'team-leader', 'service-manager'],
+  },
+  { method: 'GET', route: '/api/v1/clinics', url: () => '/api/v1/clinics', allowed: READERS },
+  {
+    method: 'GET',
+    route: '/api/v1/clinics/:id',
+    url: () => `/api/v1/clinics/${pools.clinicId}`,
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/clinics/:id/slots',
+    url: () => `/api/v1/clinics/${pools.clinicId}/slots`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/clinics/:id/versions',
+    url: () => `/api/v1/clinics/${pools.clinicId}/versions`,
+    // The same layout: no session changes, so it is applied at once (201).
+    payload: () => ({ effectiveFrom: '2027-03-02', ...CLINIC_LAYOUT, reason: 'Permission test' }),
+    allowed: ['booking-clerk', 'team-leader', 'service-manager'],
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/clinic-change-requests',
+    url: () => '/api/v1/clinic-change-requests?status=requested',
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/clinic-change-requests/:id/decision',
+    url: (_h, n) => `/api/v1/clinic-change-requests/${fromPool(pools.clinicChangeRequests, n)}/decision`,
+    payload: () => ({ approve: false, reason: 'Permission test' }),
+    allowed: ['service-manager'],
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {

@@ -1,5 +1,342 @@
+/**
+ * Clinics over HTTP: create a clinic template (its first version and its slots over the rolling horizon), read
+ * clinics and their slots, add a version (applied at once with six weeks' notice, otherwise sent for approval)
+ * and the service manager's approval worklist and decision.
+ */
 import type { FastifyInstance } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DISPLACEMENT_REASONS, RECURRENCE_KINDS, SLOT_TYPES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
+import { contextOf } from '../../http/auth';
+import { problemResponse } from '../openapi/problem-schema';
+import {
+  addVersion,
+  createClinic,
+  decideChangeRequest,
+  getClinic,
+  listChangeRequests,
+  listClinics,
+  listSlots,
+} from './service';
 
-// Placeholder while the feature is written.
-export function clinicRoutes(_base: FastifyInstance, _deps: RouteDeps): void {}
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Uuid = Type.String({ format: 'uuid' });
+const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const IsoDateTime = Type.String({ format: 'date-time' });
+const Params = Type.Object({ id: Uuid });
+const Reason = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description });
+const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+// The shapes are typed loosely on purpose: core's template rules check every field and name its path.
+const RecurrenceSchema = Type.Object(
+  {
+    kind: Type.String({ enum: [...RECURRENCE_KINDS] }),
+    n: Type.Optional(Type.Integer({ description: 'every-n-weeks: run every nth week (1 to 52)' })),
+    anchorDate: Type.Optional(
+      Type.String({ description: 'every-n-weeks: a date in a week the clinic runs, YYYY-MM-DD' }),
+    ),
+    weeks: Type.Optional(
+      Type.Array(Type.Union([Type.Integer(), Type.Literal('last')]), {
+        maxItems: 10,
+        description: "weeks-of-month: which occurrences of the weekday (1 to 5, or 'last')",
+      }),
+    ),
+  },
+  { description: 'How often the sessions run' },
+);
+
+const SlotLayout = Type.Object({
+  offsetMinutes: Type.Integer({ description: 'Minutes from the session start' }),
+  durationMinutes: Type.Integer({ description: '5 to 480 minutes' }),
+  slotType: Type.String({ enum: [...SLOT_TYPES] }),
+  capacity: Type.Integer({ description: 'Patients the slot takes at once (1 to 100)' }),
+});
+
+const SessionSchema = Type.Object({
+  weekday: Type.Integer({ description: 'ISO weekday: 1 = Monday … 7 = Sunday' }),
+  start: Type.String({ maxLength: 5, description: "London wall clock, 'HH:MM'" }),
+  end: Type.String({ maxLength: 5, description: "London wall clock, 'HH:MM', the same day" }),
+  slots: Type.Array(SlotLayout, { maxItems: 200 }),
+});
+
+const versionFields = {
+  effectiveFrom: Type.String({ maxLength: 10, description: 'First date the version applies, YYYY-MM-DD' }),
+  effectiveTo: Type.Optional(
+    Nullable(Type.String({ maxLength: 10, description: 'Last date it applies, or null for no end date' })),
+  ),
+  recurrence: RecurrenceSchema,
+  sessions: Type.Array(SessionSchema, { maxItems: 50 }),
+};
+
+const NewClinicBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+    clinicianId: Type.Optional(Nullable(Uuid)),
+    serviceName: Type.Optional(
+      Nullable(Type.String({ maxLength: 200, description: 'Required when there is no clinician' })),
+    ),
+    locationId: Uuid,
+    specialtyCode: Type.String({ maxLength: 10, description: 'Treatment function code, e.g. 110' }),
+    ...versionFields,
+  },
+  { additionalProperties: false },
+);
+
+const NewVersionBody = Type.Object(
+  {
+    ...versionFields,
+    reason: Reason('Why the clinic changes (kept on the approval request when notice is short)'),
+  },
+  { additionalProperties: false },
+);
+
+const VersionSchema = Type.Object({
+  version: Type.Integer(),
+  effectiveFrom: IsoDate,
+  effectiveTo: Nullable(IsoDate),
+  recurrence: RecurrenceSchema,
+  sessions: Type.Array(SessionSchema),
+  status: Type.String({ description: 'active, pending-approval, rejected or superseded' }),
+  createdBy: Type.String(),
+  createdAt: IsoDateTime,
+});
+
+const ChangeRequestSchema = Type.Object({
+  id: Uuid,
+  templateId: Uuid,
+  clinicName: Type.String(),
+  kind: Type.String({ description: 'new-version or cancel-session' }),
+  version: Nullable(Type.Integer()),
+  firstAffectedDate: IsoDate,
+  reason: Type.String(),
+  status: Type.String({ description: 'requested, approved or rejected' }),
+  requestedBy: Type.String(),
+  requestedAt: IsoDateTime,
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(IsoDateTime),
+  decisionReason: Nullable(Type.String()),
+});
+
+const ApplyResultSchema = Type.Object({
+  version: Type.Integer(),
+  created: Type.Integer({ description: 'Slots created' }),
+  removed: Type.Integer({ description: 'Free slots removed' }),
+  kept: Type.Integer({ description: 'Slots kept (with the new key and capacity)' }),
+  displaced: Type.Array(
+    Type.Object({
+      slotId: Uuid,
+      startsAt: IsoDateTime,
+      reason: Literals(DISPLACEMENT_REASONS),
+      appointments: Type.Integer({ description: 'Appointments to rebook' }),
+      message: Type.String(),
+    }),
+    {
+      description:
+        "Booked slots that no longer fit: removed, their appointments 'displaced' (to rebook); for capacity-reduced the slot and its bookings stay",
+    },
+  ),
+  displacedAppointments: Type.Integer({ description: "Appointments now 'displaced'" }),
+});
+
+const ClinicSummary = {
+  id: Uuid,
+  name: Type.String(),
+  clinicianId: Nullable(Uuid),
+  serviceName: Nullable(Type.String()),
+  locationId: Uuid,
+  specialtyCode: Type.String(),
+};
+
+const notFound = problemResponse('The clinic was not found');
+
+export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const db = deps.handle.db;
+
+  app.post(
+    '/clinics',
+    {
+      config: { auth: 'Clinic.write' },
+      schema: {
+        summary: 'Create a clinic template and generate its slots',
+        description:
+          'Checks the template against the clinic rules (every problem at once, each naming its field) and that the clinician, location and specialty exist, then stores the template and its version 1 and generates its slots over the 26-week rolling horizon (from today or the start date, whichever is later), at exact Europe/London times.',
+        tags: ['Clinics'],
+        body: NewClinicBody,
+        response: {
+          201: Type.Object({
+            id: Uuid,
+            name: Type.String(),
+            version: Type.Integer(),
+            slotsCreated: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await createClinic(db, contextOf(request, deps.now), request.body);
+      return reply.code(201).header('location', `/api/v1/clinics/${created.id}`).send(created);
+    },
+  );
+
+  app.get(
+    '/clinics',
+    {
+      config: { auth: 'Clinic.read' },
+      schema: {
+        summary: 'List clinics with their version in force and their open slots to come',
+        tags: ['Clinics'],
+        response: {
+          200: Type.Object({
+            clinics: Type.Array(
+              Type.Object({
+                ...ClinicSummary,
+                currentVersion: Nullable(VersionSchema),
+                openSlots: Type.Integer({ description: 'Open slots starting after now' }),
+                freeSlots: Type.Integer({ description: 'Of those, slots with a place free' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => listClinics(db, contextOf(request, deps.now)),
+  );
+
+  app.get(
+    '/clinics/:id',
+    {
+      config: { auth: 'Clinic.read' },
+      schema: {
+        summary: 'A clinic with its versions and its change requests waiting for a decision',
+        tags: ['Clinics'],
+        params: Params,
+        response: {
+          200: Type.Object({
+            ...ClinicSummary,
+            createdBy: Type.String(),
+            createdAt: IsoDateTime,
+            versions: Type.Array(VersionSchema),
+            pendingRequests: Type.Array(ChangeRequestSchema),
+          }),
+          404: notFound,
+        },
+      },
+    },
+    async (request) => getClinic(db, contextOf(request, deps.now), request.params.id),
+  );
+
+  app.get(
+    '/clinics/:id/slots',
+    {
+      config: { auth: 'Clinic.read' },
+      schema: {
+        summary: "A clinic's slots on a range of dates (no patient details)",
+        description:
+          'Slots whose session date is from `from` to `to` (London dates, inclusive), in start order, whatever their status. The default is today and the 6 weeks from it; at most 26 weeks are read at a time.',
+        tags: ['Clinics'],
+        params: Params,
+        querystring: Type.Object(
+          { from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            from: IsoDate,
+            to: IsoDate,
+            slots: Type.Array(
+              Type.Object({
+                id: Uuid,
+                key: Type.String(),
+                sessionDate: IsoDate,
+                sessionIndex: Type.Integer(),
+                startsAt: IsoDateTime,
+                endsAt: IsoDateTime,
+                slotType: Type.String(),
+                capacity: Type.Integer(),
+                booked: Type.Integer(),
+                held: Type.Integer(),
+                status: Type.String({ description: 'open, cancelled or removed' }),
+              }),
+            ),
+          }),
+          404: notFound,
+        },
+      },
+    },
+    async (request) => listSlots(db, contextOf(request, deps.now), request.params.id, request.query),
+  );
+
+  app.post(
+    '/clinics/:id/versions',
+    {
+      config: { auth: 'Clinic.write' },
+      schema: {
+        summary: 'Change a clinic: a new version of its template',
+        description:
+          "The clinician, location and specialty stay. When the first session the change affects is at least 6 weeks away (or none is), the version is applied now (201): the previous version ends the day before it starts, free slots that no longer fit are removed, new ones created, and booked slots that no longer fit are removed with their appointments marked 'displaced' for rebooking. With less notice the version waits for a service manager's approval (202).",
+        tags: ['Clinics'],
+        params: Params,
+        body: NewVersionBody,
+        response: {
+          201: Type.Object({ status: Type.Literal('active'), ...ApplyResultSchema.properties }),
+          202: Type.Object({
+            status: Type.Literal('pending-approval'),
+            version: Type.Integer(),
+            requestId: Uuid,
+            firstAffectedDate: IsoDate,
+          }),
+          404: notFound,
+          409: problemResponse('The clinic has no active version to change'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await addVersion(db, contextOf(request, deps.now), request.params.id, request.body);
+      return reply.code(outcome.status === 'active' ? 201 : 202).send(outcome);
+    },
+  );
+
+  app.get(
+    '/clinic-change-requests',
+    {
+      config: { auth: 'Clinic.read' },
+      schema: {
+        summary: 'Clinic change requests (status=requested gives the approval worklist)',
+        tags: ['Clinics'],
+        querystring: Type.Object(
+          { status: Type.Optional(Literals(['requested', 'approved', 'rejected'] as const)) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ requests: Type.Array(ChangeRequestSchema) }) },
+      },
+    },
+    async (request) => listChangeRequests(db, contextOf(request, deps.now), request.query),
+  );
+
+  app.post(
+    '/clinic-change-requests/:id/decision',
+    {
+      config: { auth: 'ClinicChange.write' },
+      schema: {
+        summary: 'Approve or reject a clinic change with less than 6 weeks’ notice',
+        description:
+          'Approving applies the version now (slots regenerate as for a change with notice); rejecting leaves the clinic as it was. A request already decided is refused with 409.',
+        tags: ['Clinics'],
+        params: Params,
+        body: Type.Object(
+          { approve: Type.Boolean(), reason: Reason('Why the change is approved or rejected') },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ request: ChangeRequestSchema, applied: Nullable(ApplyResultSchema) }),
+          404: problemResponse('The change request was not found'),
+          409: problemResponse('The request has already been decided'),
+        },
+      },
+    },
+    async (request) => decideChangeRequest(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+}
