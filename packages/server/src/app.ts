@@ -34,6 +34,7 @@ import { rttRoutes } from './features/rtt/routes';
 import { specialtyRoutes } from './features/specialties/routes';
 import { staffRoutes } from './features/staff/routes';
 import { timerRoutes } from './features/timers/routes';
+import { utilisationRoutes } from './features/utilisation/routes';
 import { validationRoutes } from './features/validation/routes';
 
 export interface AppDeps {
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps) {
       timerRoutes(api, routeDeps);
       clinicRoutes(api, routeDeps);
       bookingRoutes(api, routeDeps);
+      utilisationRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);
