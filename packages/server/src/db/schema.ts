@@ -707,3 +707,64 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.actorId, t.key] })],
 );
+
+/**
+ * The follow-up list: a patient a clinician wants to see again in N weeks, in a slot of a given type. Outside
+ * RTT once the clock has stopped (§2.8); due date and latest clinically appropriate date drive the list.
+ */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** The clinic appointment whose outcome asked for it. */
+    fromAppointmentId: uuid('from_appointment_id').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    slotType: text('slot_type').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    /** Latest clinically appropriate date (LCAD). */
+    latestDate: date('latest_date', { mode: 'string' }),
+    /** waiting, booked, closed. */
+    status: text('status').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('follow_ups_due_idx')
+      .on(t.orgId, t.specialtyCode, t.dueDate)
+      .where(sql`status = 'waiting'`),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/** The admitted (inpatient and day-case) waiting list: a decision to admit, with its clinical priority (§2.7). */
+export const admittedListEntries = pgTable(
+  'admitted_list_entries',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    fromAppointmentId: uuid('from_appointment_id'),
+    /** P1a, P1b, P2, P3, P4 (RCS / FSSA surgical prioritisation). */
+    priority: text('priority').notNull(),
+    decidedOn: date('decided_on', { mode: 'string' }).notNull(),
+    /** Decision date plus the priority's target, or null for P4. */
+    dueBy: date('due_by', { mode: 'string' }),
+    procedure: text('procedure'),
+    /** waiting, admitted, removed. */
+    status: text('status').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('admitted_list_waiting_idx')
+      .on(t.orgId, t.priority, t.decidedOn)
+      .where(sql`status = 'waiting'`),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);

@@ -6,133 +6,25 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nhsNumberFromStem } from '@pathflow/core';
 import { queryRows } from '../../src/db/client';
-import {
-  auditLog,
-  clinicians,
-  clinicTemplates,
-  locations,
-  pathways,
-  patients,
-  slots,
-} from '../../src/db/schema';
+import { auditLog, pathways, slots } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness, type Session } from '../support/app';
+import { createTestClinic, type TestClinic } from '../support/clinic';
 
 const NOW = '2026-11-23T09:00:00Z';
-
-/** A valid test-range NHS number, different for each n (some stems have no check digit: skip them). */
-function freshNhsNumber(n: number): string {
-  for (let stem = 999_200_000 + n * 11; ; stem++) {
-    const nhs = nhsNumberFromStem(String(stem));
-    if (nhs) return nhs;
-  }
-}
 
 describe.each(ENGINES)('booking on %s', (engine) => {
   let h: Harness;
   let clerk: Session;
-  let templateId: string;
-  let consultant: string;
-  let locationId: string;
-  let seq = 0;
-
-  /** A slot of the test clinic; the start is a UTC instant. */
-  const addSlot = async (
-    startsAt: string,
-    over: Partial<typeof slots.$inferInsert> = {},
-  ): Promise<string> => {
-    const id = randomUUID();
-    seq += 1;
-    const start = new Date(startsAt);
-    await h.db.db.insert(slots).values({
-      orgId: h.fixture.orgId,
-      id,
-      templateId,
-      key: `${templateId}/v1/${startsAt.slice(0, 10)}/0/${seq}`,
-      sessionDate: startsAt.slice(0, 10),
-      sessionIndex: 0,
-      startsAt: start,
-      endsAt: new Date(start.getTime() + 20 * 60_000),
-      slotType: 'new',
-      capacity: 1,
-      status: 'open',
-      specialtyCode: '110',
-      clinicianId: consultant,
-      locationId,
-      ...over,
-    });
-    return id;
-  };
-
-  /** A patient with one open orthopaedic pathway (routine unless said). */
-  const addPathway = async (
-    over: Partial<typeof pathways.$inferInsert> = {},
-  ): Promise<{ pathwayId: string; patientId: string }> => {
-    const n = (seq += 1);
-    const patientId = randomUUID();
-    await h.db.db.insert(patients).values({
-      orgId: h.fixture.orgId,
-      id: patientId,
-      nhsNumber: freshNhsNumber(n),
-      mrn: `B${n}`,
-      givenName: 'Test',
-      familyName: `Patient${n}`,
-      dateOfBirth: '1960-05-05',
-      sex: 'female',
-      addressLine1: '1 Road',
-      town: 'Leeds',
-      postcode: 'LS1 1AA',
-    });
-    const pathwayId = randomUUID();
-    await h.db.db.insert(pathways).values({
-      orgId: h.fixture.orgId,
-      id: pathwayId,
-      patientId,
-      ppid: `XT1B${String(n).padStart(10, '0')}`,
-      ppidIssuer: h.fixture.odsCode,
-      specialtyCode: '110',
-      source: 'gp-paper',
-      priority: 'routine',
-      referralReceivedDate: '2026-10-01',
-      clockStartDate: '2026-10-01',
-      status: 'open',
-      rttRunning: true,
-      rttPeriodStart: '2026-10-01',
-      ...over,
-    });
-    return { pathwayId, patientId };
-  };
+  let clinic: TestClinic;
+  const addSlot: TestClinic['addSlot'] = (startsAt, over) => clinic.addSlot(startsAt, over);
+  const addPathway: TestClinic['addPathway'] = (over) => clinic.addPathway(over);
 
   beforeAll(async () => {
     h = await createHarness(engine);
     clerk = await h.signIn('booking-clerk');
-    const [c] = await h.db.db
-      .select({ id: clinicians.id })
-      .from(clinicians)
-      .where(eq(clinicians.orgId, h.fixture.orgId));
-    consultant = c!.id;
-    locationId = randomUUID();
-    await h.db.db.insert(locations).values({
-      orgId: h.fixture.orgId,
-      id: locationId,
-      siteCode: 'XT101',
-      name: 'Outpatients A',
-      site: 'Test General',
-      addressLine: '1 Hospital Road',
-      postcode: 'LS1 3EX',
-    });
-    templateId = randomUUID();
-    await h.db.db.insert(clinicTemplates).values({
-      orgId: h.fixture.orgId,
-      id: templateId,
-      name: 'Ms Surgeon knee clinic',
-      clinicianId: consultant,
-      locationId,
-      specialtyCode: '110',
-      createdBy: 'test',
-    });
+    clinic = await createTestClinic(h);
     // The fixture's routine orthopaedic pathways (Alice and Bob, from 1 September) wait ahead of ours:
     // close them so each test controls who is in turn.
     await h.db.db.execute(
@@ -261,7 +153,7 @@ describe.each(ENGINES)('booking on %s', (engine) => {
       orgId: h.fixture.orgId,
       id: second,
       patientId: a.patientId,
-      ppid: `XT1OVERLAP${seq}`,
+      ppid: `XT1OVERLAP${randomUUID().slice(0, 8)}`,
       ppidIssuer: h.fixture.odsCode,
       specialtyCode: '110',
       source: 'gp-paper',

@@ -42,6 +42,8 @@ const pools = {
   appointmentsToCancel: [] as string[],
   appointmentsToMove: [] as string[],
   rescheduleSlots: [] as string[],
+  appointmentsToAttend: [] as string[],
+  appointmentsWithOutcome: [] as string[],
   clinicId: '',
   clinicLocationId: '',
   clinicChangeRequests: [] as string[],
@@ -242,9 +244,10 @@ async function fillBookingPools(h: Harness, pathwayRows: (typeof pathways.$infer
   });
   const cancelPathways = range.map((i) => own(i, 'CAN'));
   const movePathways = range.map((i) => own(i, 'MOV'));
+  const outcomePathways = range.map((i) => own(i, 'OUT'));
   const toCancel = cancelPathways.map((p) => appointment(cancelFrom, p.id));
   const toMove = movePathways.map((p, i) => appointment(moveFrom[i]!, p.id));
-  for (const rows of [cancelPathways, movePathways]) {
+  for (const rows of [cancelPathways, movePathways, outcomePathways]) {
     for (let i = 0; i < rows.length; i += 500) await h.db.db.insert(pathways).values(rows.slice(i, i + 500));
   }
   for (const rows of [toCancel, toMove]) {
@@ -253,6 +256,22 @@ async function fillBookingPools(h: Harness, pathwayRows: (typeof pathways.$infer
     }
   }
   pools.appointmentsToCancel = toCancel.map((a) => a.id);
+  // This morning's clinic: appointments to record attendance for, and attended ones for an outcome.
+  const thisMorning = {
+    ...slot(0, 2 * POOL_SIZE, 2 * POOL_SIZE),
+    startsAt: new Date('2026-11-23T08:00:00Z'),
+  };
+  thisMorning.endsAt = new Date('2026-11-23T08:20:00Z');
+  await h.db.db.insert(slots).values(thisMorning);
+  const toAttend = cancelPathways.map((p) => appointment(thisMorning, p.id!));
+  const attended = outcomePathways.map((p) => ({ ...appointment(thisMorning, p.id!), status: 'attended' }));
+  for (const rows of [toAttend, attended]) {
+    for (let i = 0; i < rows.length; i += 500) {
+      await h.db.db.insert(appointments).values(rows.slice(i, i + 500));
+    }
+  }
+  pools.appointmentsToAttend = toAttend.map((a) => a.id);
+  pools.appointmentsWithOutcome = attended.map((a) => a.id);
   pools.appointmentsToMove = toMove.map((a) => a.id);
 }
 
@@ -674,6 +693,20 @@ const CASES: Case[] = [
     url: (_h, n) => `/api/v1/clinic-change-requests/${fromPool(pools.clinicChangeRequests, n)}/decision`,
     payload: () => ({ approve: false, reason: 'Permission test' }),
     allowed: ['service-manager'],
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments/:id/attendance',
+    url: (_h, n) => `/api/v1/appointments/${fromPool(pools.appointmentsToAttend, n)}/attendance`,
+    payload: () => ({ status: 'attended' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/appointments/:id/outcome',
+    url: (_h, n) => `/api/v1/appointments/${fromPool(pools.appointmentsWithOutcome, n)}/outcome`,
+    payload: () => ({ outcome: 'follow-up', followUpWeeks: 6 }),
+    allowed: WRITERS,
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {

@@ -23,6 +23,8 @@ import {
   rescheduleInTx,
 } from './service';
 import { nextInTurn } from './in-turn';
+import { recordAttendance, recordOutcome } from './outcome';
+import { ATTENDANCE_STATUSES, CLINIC_OUTCOMES, SLOT_TYPES, SURGICAL_PRIORITIES } from '@pathflow/core';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Uuid = Type.String({ format: 'uuid' });
@@ -250,5 +252,85 @@ export function bookingRoutes(base: FastifyInstance, deps: RouteDeps): void {
       },
     },
     async (request) => nextInTurn(db, contextOf(request, deps.now), request.params.id, request.query.limit),
+  );
+
+  app.post(
+    '/appointments/:id/attendance',
+    {
+      config: { auth: 'Appointment.write' },
+      schema: {
+        summary: 'Record whether the patient arrived, attended, did not attend or was cancelled on the day',
+        description:
+          'A missed first appointment records RTT status 33 with the evidence that the appointment was communicated (appointmentCommunicated, required for a DNA): the engine nullifies the clock when it was communicated, and keeps a two-week-wait clock running. On or after the appointment day only.',
+        tags: ['Booking'],
+        params: Params,
+        body: Type.Object(
+          {
+            status: Type.Union(ATTENDANCE_STATUSES.map((s) => Type.Literal(s))),
+            appointmentCommunicated: Type.Optional(Type.Boolean()),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: AppointmentSchema,
+          404: problemResponse('The appointment was not found'),
+          409: problemResponse('The appointment is not in a state that allows this'),
+          422: problemResponse('rtt_rule_violation: the RTT engine refuses the status this implies'),
+        },
+      },
+    },
+    async (request) => recordAttendance(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+
+  app.post(
+    '/appointments/:id/outcome',
+    {
+      config: { auth: 'Appointment.write' },
+      schema: {
+        summary: 'Record the clinic outcome of an attended appointment',
+        description:
+          'discharge (RTT 34; the pathway closes), follow-up in followUpWeeks weeks (20; onto the follow-up list), add-to-admitted-list with admittedPriority P1a–P4 (20; onto the admitted waiting list with its target date), treatment-started (30), active-monitoring (31 patient-initiated, 32 clinician-initiated). After the clock has stopped, a follow-up or a discharge records no RTT status.',
+        tags: ['Booking'],
+        params: Params,
+        body: Type.Object(
+          {
+            outcome: Type.Union(CLINIC_OUTCOMES.map((o) => Type.Literal(o))),
+            followUpWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 104 })),
+            followUpSlotType: Type.Optional(Type.Union(SLOT_TYPES.map((t) => Type.Literal(t)))),
+            admittedPriority: Type.Optional(Type.Union(SURGICAL_PRIORITIES.map((p) => Type.Literal(p)))),
+            procedure: Type.Optional(Type.String({ maxLength: 200 })),
+            activeMonitoringBy: Type.Optional(
+              Type.Union([Type.Literal('patient'), Type.Literal('clinician')]),
+            ),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            appointment: AppointmentSchema,
+            rttCode: Nullable(Type.String()),
+            followUp: Nullable(
+              Type.Object({ id: Uuid, dueDate: Type.String({ format: 'date' }), slotType: Type.String() }),
+            ),
+            admittedListEntry: Nullable(
+              Type.Object({
+                id: Uuid,
+                priority: Type.String(),
+                dueBy: Nullable(Type.String({ format: 'date' })),
+              }),
+            ),
+            pathwayClosed: Type.Boolean(),
+          }),
+          404: problemResponse('The appointment was not found'),
+          409: problemResponse('The appointment was not attended, or already has its outcome'),
+          422: problemResponse(
+            'rtt_rule_violation or booking_rule_violation: the outcome breaks an RTT rule or needs a running clock',
+          ),
+        },
+      },
+    },
+    async (request) => recordOutcome(db, contextOf(request, deps.now), request.params.id, request.body),
   );
 }

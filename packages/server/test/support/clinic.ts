@@ -1,0 +1,119 @@
+/**
+ * A test clinic to book into: a location, a clinic template for the fixture's consultant (trauma and
+ * orthopaedics), and builders for its slots and for patients with one open pathway each. For booking tests
+ * that need slots at exact times without going through template generation.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { nhsNumberFromStem } from '@pathflow/core';
+import { clinicians, clinicTemplates, locations, pathways, patients, slots } from '../../src/db/schema';
+import type { Harness } from './app';
+
+export interface TestClinic {
+  templateId: string;
+  consultant: string;
+  locationId: string;
+  /** A slot of the clinic (new, capacity 1, 20 minutes, unless `over` says otherwise); `startsAt` is UTC. */
+  addSlot(startsAt: string, over?: Partial<typeof slots.$inferInsert>): Promise<string>;
+  /** A new patient with one open routine orthopaedic pathway from 1 October 2026, unless `over` says. */
+  addPathway(over?: Partial<typeof pathways.$inferInsert>): Promise<{ pathwayId: string; patientId: string }>;
+}
+
+/** A valid test-range NHS number, different for each n (some stems have no check digit: skip them). */
+function freshNhsNumber(base: number, n: number): string {
+  for (let stem = base + n * 11; ; stem++) {
+    const nhs = nhsNumberFromStem(String(stem));
+    if (nhs) return nhs;
+  }
+}
+
+/** Creates the clinic. `nhsBase` keeps NHS numbers apart between files sharing a database (9-digit stem). */
+export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promise<TestClinic> {
+  const orgId = h.fixture.orgId;
+  let seq = 0;
+  const [c] = await h.db.db.select({ id: clinicians.id }).from(clinicians).where(eq(clinicians.orgId, orgId));
+  const consultant = c!.id;
+  const locationId = randomUUID();
+  await h.db.db.insert(locations).values({
+    orgId,
+    id: locationId,
+    siteCode: 'XT101',
+    name: 'Outpatients A',
+    site: 'Test General',
+    addressLine: '1 Hospital Road',
+    postcode: 'LS1 3EX',
+  });
+  const templateId = randomUUID();
+  await h.db.db.insert(clinicTemplates).values({
+    orgId,
+    id: templateId,
+    name: 'Ms Surgeon knee clinic',
+    clinicianId: consultant,
+    locationId,
+    specialtyCode: '110',
+    createdBy: 'test',
+  });
+  return {
+    templateId,
+    consultant,
+    locationId,
+    addSlot: async (startsAt, over = {}) => {
+      const n = (seq += 1);
+      const id = randomUUID();
+      const start = new Date(startsAt);
+      await h.db.db.insert(slots).values({
+        orgId,
+        id,
+        templateId,
+        key: `${templateId}/v1/${startsAt.slice(0, 10)}/0/${n}`,
+        sessionDate: startsAt.slice(0, 10),
+        sessionIndex: 0,
+        startsAt: start,
+        endsAt: new Date(start.getTime() + 20 * 60_000),
+        slotType: 'new',
+        capacity: 1,
+        status: 'open',
+        specialtyCode: '110',
+        clinicianId: consultant,
+        locationId,
+        ...over,
+      });
+      return id;
+    },
+    addPathway: async (over = {}) => {
+      const n = (seq += 1);
+      const patientId = randomUUID();
+      await h.db.db.insert(patients).values({
+        orgId,
+        id: patientId,
+        nhsNumber: freshNhsNumber(nhsBase, n),
+        mrn: `B${nhsBase % 1000}${n}`,
+        givenName: 'Test',
+        familyName: `Patient${n}`,
+        dateOfBirth: '1960-05-05',
+        sex: 'female',
+        addressLine1: '1 Road',
+        town: 'Leeds',
+        postcode: 'LS1 1AA',
+      });
+      const pathwayId = randomUUID();
+      await h.db.db.insert(pathways).values({
+        orgId,
+        id: pathwayId,
+        patientId,
+        ppid: `XT1B${String(nhsBase % 1000)}${String(n).padStart(8, '0')}`,
+        ppidIssuer: h.fixture.odsCode,
+        specialtyCode: '110',
+        source: 'gp-paper',
+        priority: 'routine',
+        referralReceivedDate: '2026-10-01',
+        clockStartDate: '2026-10-01',
+        status: 'open',
+        rttRunning: true,
+        rttPeriodStart: '2026-10-01',
+        ...over,
+      });
+      return { pathwayId, patientId };
+    },
+  };
+}
