@@ -263,8 +263,8 @@ async function fillBookingPools(h: Harness, pathwayRows: (typeof pathways.$infer
   };
   thisMorning.endsAt = new Date('2026-11-23T08:20:00Z');
   await h.db.db.insert(slots).values(thisMorning);
-  const toAttend = cancelPathways.map((p) => appointment(thisMorning, p.id!));
-  const attended = outcomePathways.map((p) => ({ ...appointment(thisMorning, p.id!), status: 'attended' }));
+  const toAttend = cancelPathways.map((p) => appointment(thisMorning, p.id));
+  const attended = outcomePathways.map((p) => ({ ...appointment(thisMorning, p.id), status: 'attended' }));
   for (const rows of [toAttend, attended]) {
     for (let i = 0; i < rows.length; i += 500) {
       await h.db.db.insert(appointments).values(rows.slice(i, i + 500));
