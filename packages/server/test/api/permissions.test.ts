@@ -47,6 +47,7 @@ const pools = {
   clinicId: '',
   clinicLocationId: '',
   clinicChangeRequests: [] as string[],
+  cancelClinicId: '',
 };
 const fromPool = (pool: string[], n: number): string => {
   const id = pool[n];
@@ -352,8 +353,49 @@ async function fillClinicPools(h: Harness): Promise<void> {
   }
   pools.clinicId = clinicId;
   pools.clinicLocationId = locationId;
+  await fillCancelPool(h, locationId);
   pools.clinicChangeRequests = requestRows.map((r) => r.id);
 }
+
+/**
+ * Clinic cancellation: one free slot on each of POOL_SIZE days from 11 January 2027 (more than six weeks'
+ * notice: applied at once), on a clinic of its own so no version change touches them.
+ */
+async function fillCancelPool(h: Harness, locationId: string): Promise<void> {
+  const orgId = h.fixture.orgId;
+  const templateId = randomUUID();
+  await h.db.db.insert(clinicTemplates).values({
+    orgId,
+    id: templateId,
+    name: 'Cancel pool clinic',
+    serviceName: 'ENT',
+    locationId,
+    specialtyCode: '120',
+    createdBy: 'test',
+  });
+  const rows = Array.from({ length: POOL_SIZE }, (_, i) => {
+    const startsAt = new Date(Date.UTC(2027, 0, 11 + i, 9));
+    const sessionDate = startsAt.toISOString().slice(0, 10);
+    return {
+      orgId,
+      id: randomUUID(),
+      templateId,
+      key: `${templateId}/v1/${sessionDate}/0/0`,
+      sessionDate,
+      sessionIndex: 0,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 20 * 60_000),
+      slotType: 'new',
+      capacity: 1,
+      status: 'open',
+      specialtyCode: '120',
+      locationId,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) await h.db.db.insert(slots).values(rows.slice(i, i + 500));
+  pools.cancelClinicId = templateId;
+}
+const cancelPoolDate = (n: number) => new Date(Date.UTC(2027, 0, 11 + n)).toISOString().slice(0, 10);
 
 /** The URL of a contact step on the nth pool pathway. */
 const contactUrl = (step: keyof typeof pools.contactBatches, n: number, action: string) =>
@@ -707,6 +749,19 @@ const CASES: Case[] = [
     url: (_h, n) => `/api/v1/appointments/${fromPool(pools.appointmentsWithOutcome, n)}/outcome`,
     payload: () => ({ outcome: 'follow-up', followUpWeeks: 6 }),
     allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/clinics/:id/sessions/cancel',
+    url: () => `/api/v1/clinics/${pools.cancelClinicId}/sessions/cancel`,
+    payload: (n) => ({ date: cancelPoolDate(n), reason: 'Permission test' }),
+    allowed: ['booking-clerk', 'team-leader', 'service-manager'],
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/clinics/:id/escalations',
+    url: () => `/api/v1/clinics/${pools.clinicId}/escalations`,
+    allowed: READERS,
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {

@@ -1,7 +1,8 @@
 /**
  * Clinics over HTTP: create a clinic template (its first version and its slots over the rolling horizon), read
- * clinics and their slots, add a version (applied at once with six weeks' notice, otherwise sent for approval)
- * and the service manager's approval worklist and decision.
+ * clinics and their slots, add a version (applied at once with six weeks' notice, otherwise sent for approval),
+ * cancel or reduce a session (its patients rebooked or escalated), and the service manager's approval worklist
+ * and decision.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -19,6 +20,7 @@ import {
   listClinics,
   listSlots,
 } from './service';
+import { cancelSession, listEscalations } from './cancel';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Uuid = Type.String({ format: 'uuid' });
@@ -109,6 +111,7 @@ const ChangeRequestSchema = Type.Object({
   clinicName: Type.String(),
   kind: Type.String({ description: 'new-version or cancel-session' }),
   version: Nullable(Type.Integer()),
+  sessionDate: Nullable(IsoDate),
   firstAffectedDate: IsoDate,
   reason: Type.String(),
   status: Type.String({ description: 'requested, approved or rejected' }),
@@ -138,6 +141,60 @@ const ApplyResultSchema = Type.Object({
     },
   ),
   displacedAppointments: Type.Integer({ description: "Appointments now 'displaced'" }),
+});
+
+const CancelBody = Type.Object(
+  {
+    date: IsoDate,
+    sessionIndex: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 49,
+        description: "Only this session of the day (the template's order)",
+      }),
+    ),
+    reason: Reason(
+      'Why the session is cancelled or reduced, e.g. clinician leave (kept on the appointments)',
+    ),
+    keepSlots: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 10000,
+        description: 'A reduction: keep the first N slots of the session (start order) and cancel the rest',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const BreachDate = Nullable(
+  Type.String({ format: 'date', description: '18-week breach date (null: the RTT clock is not running)' }),
+);
+
+const CancellationSchema = Type.Object({
+  sessionDate: IsoDate,
+  sessionIndex: Nullable(Type.Integer()),
+  cancelledSlots: Type.Integer(),
+  keptSlots: Type.Integer(),
+  cancelledAppointments: Type.Integer({ description: 'Booked appointments cancelled by the hospital' }),
+  rebooked: Type.Array(
+    Type.Object({
+      appointmentId: Uuid,
+      replacesId: Uuid,
+      pathwayId: Uuid,
+      from: IsoDateTime,
+      to: IsoDateTime,
+      breachDate: BreachDate,
+      letter: Type.Literal('rebooking-confirmation', {
+        description: 'The letter to queue for the patient (sending waits for the communications feature)',
+      }),
+    }),
+    { description: 'Rebooked into the earliest suitable slot, in rebooking order' },
+  ),
+  escalated: Type.Array(
+    Type.Object({ appointmentId: Uuid, pathwayId: Uuid, reason: Type.String(), breachDate: BreachDate }),
+    { description: 'Not rebooked by the breach date (or at all): escalated to the service manager' },
+  ),
 });
 
 const ClinicSummary = {
@@ -323,7 +380,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Approve or reject a clinic change with less than 6 weeks’ notice',
         description:
-          'Approving applies the version now (slots regenerate as for a change with notice); rejecting leaves the clinic as it was. A request already decided is refused with 409.',
+          'Approving a new version applies it now (slots regenerate as for a change with notice, in `applied`); approving a session cancellation applies it now (slots cancelled, patients rebooked or escalated, in `cancellation`); rejecting leaves the clinic as it was. A request already decided, or a cancellation that can no longer apply, is refused with 409.',
         tags: ['Clinics'],
         params: Params,
         body: Type.Object(
@@ -331,12 +388,78 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ request: ChangeRequestSchema, applied: Nullable(ApplyResultSchema) }),
+          200: Type.Object({
+            request: ChangeRequestSchema,
+            applied: Nullable(ApplyResultSchema),
+            cancellation: Nullable(CancellationSchema),
+          }),
           404: problemResponse('The change request was not found'),
-          409: problemResponse('The request has already been decided'),
+          409: problemResponse('The request has already been decided, or can no longer be applied'),
         },
       },
     },
     async (request) => decideChangeRequest(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+  app.post(
+    '/clinics/:id/sessions/cancel',
+    {
+      config: { auth: 'Clinic.write' },
+      schema: {
+        summary: "Cancel or reduce a clinic's session on a date, rebooking its patients",
+        description:
+          "Cancels the clinic's open slots on `date` (only session `sessionIndex` when given; with `keepSlots`, a reduction keeping the first N slots). With 6 weeks' notice or more it is applied now (201): the booked appointments are cancelled by the hospital with the reason, the slots cancelled, and the patients rebooked automatically into the earliest suitable slots (patients already cancelled once by the hospital first, then by priority and breach date); those who cannot be rebooked by their 18-week breach date are escalated. With less notice a change request waits for a service manager (202) and nothing changes until it is approved.",
+        tags: ['Clinics'],
+        params: Params,
+        body: CancelBody,
+        response: {
+          201: Type.Object({ status: Type.Literal('applied'), ...CancellationSchema.properties }),
+          202: Type.Object({
+            status: Type.Literal('pending-approval'),
+            requestId: Uuid,
+            firstAffectedDate: IsoDate,
+          }),
+          400: problemResponse(
+            'The date is in the past, the clinic has no open session then, or the reduction would cancel nothing',
+          ),
+          404: notFound,
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await cancelSession(db, contextOf(request, deps.now), request.params.id, request.body);
+      return reply.code(outcome.status === 'applied' ? 201 : 202).send(outcome);
+    },
+  );
+
+  app.get(
+    '/clinics/:id/escalations',
+    {
+      config: { auth: 'Clinic.read' },
+      schema: {
+        summary: "Patients a clinic's cancellations could not rebook by their breach date",
+        description:
+          'Escalated to the service manager, newest first (from the audit log: there is no task list yet). `bookedSince` says whether the pathway has an appointment booked now.',
+        tags: ['Clinics'],
+        params: Params,
+        response: {
+          200: Type.Object({
+            escalations: Type.Array(
+              Type.Object({
+                appointmentId: Uuid,
+                pathwayId: Uuid,
+                patientId: Nullable(Uuid),
+                reason: Type.String(),
+                breachDate: BreachDate,
+                cause: Type.String({ description: 'session-cancelled or version-change' }),
+                escalatedAt: IsoDateTime,
+                bookedSince: Type.Boolean(),
+              }),
+            ),
+          }),
+          404: notFound,
+        },
+      },
+    },
+    async (request) => listEscalations(db, contextOf(request, deps.now), request.params.id),
   );
 }

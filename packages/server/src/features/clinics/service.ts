@@ -1,7 +1,8 @@
 /**
  * Clinic templates and their slots: create a clinic (version 1 and its slots over the rolling horizon), add a
  * version (applied at once with six weeks' notice or more, otherwise sent to a service manager), decide a
- * change request, and read clinics, slots and the approval worklist.
+ * change request (a new version, or a session cancellation from `cancel.ts`), and read clinics, slots and the
+ * approval worklist.
  *
  * The rules are core's (`validateClinicTemplate`, `generateSlots`, `regenerateSlots`, `firstAffectedDate`,
  * `changeNeedsApproval`); this module stores what they decide, in one transaction per change, audited.
@@ -54,6 +55,7 @@ import { audit } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { londonToday } from '../../clock';
+import { applyCancelRequest } from './cancel';
 
 type TemplateRow = typeof clinicTemplates.$inferSelect;
 type VersionRow = typeof clinicTemplateVersions.$inferSelect;
@@ -119,6 +121,7 @@ export interface ChangeRequestView {
   clinicName: string;
   kind: string;
   version: number | null;
+  sessionDate: string | null;
   firstAffectedDate: string;
   reason: string;
   status: string;
@@ -153,6 +156,7 @@ function requestView(r: RequestRow, clinicName: string): ChangeRequestView {
     clinicName,
     kind: r.kind,
     version: r.version,
+    sessionDate: r.sessionDate,
     firstAffectedDate: r.firstAffectedDate,
     reason: r.reason,
     status: r.status,
@@ -600,6 +604,9 @@ export async function decideChangeRequest(
     if (request!.status !== 'requested') {
       throw new AppError('conflict', `This change request has already been ${request!.status}`);
     }
+    if (request!.kind === 'cancel-session') {
+      return decideCancelRequest(tx, ctx, t, request!, input);
+    }
     const [version] = await tx
       .select()
       .from(clinicTemplateVersions)
@@ -648,8 +655,46 @@ export async function decideChangeRequest(
         decisionReason: reason,
       },
     });
-    return { request: requestView(decided!, t.name), applied };
+    return { request: requestView(decided!, t.name), applied, cancellation: null };
   });
+}
+
+/** The decision on a 'cancel-session' request: approving applies the cancellation now (`cancel.ts`). */
+async function decideCancelRequest(
+  tx: Database,
+  ctx: RequestContext,
+  t: TemplateRow,
+  request: RequestRow,
+  input: DecisionInput,
+) {
+  const orgId = ctx.principal.orgId;
+  const reason = input.reason.trim();
+  const cancellation = input.approve ? await applyCancelRequest(tx, ctx, t, request) : null;
+  const [decided] = await tx
+    .update(clinicChangeRequests)
+    .set({
+      status: input.approve ? 'approved' : 'rejected',
+      decidedBy: ctx.principal.id,
+      decidedAt: ctx.now,
+      decisionReason: reason,
+    })
+    .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, request.id)))
+    .returning();
+  await audit(tx, ctx, {
+    action: input.approve ? 'ClinicChange.approve' : 'ClinicChange.reject',
+    resourceType: 'ClinicChangeRequest',
+    resourceId: request.id,
+    detail: {
+      templateId: t.id,
+      kind: request.kind,
+      sessionDate: request.sessionDate,
+      decidedBy: ctx.principal.id,
+      requestedBy: request.requestedBy,
+      requestReason: request.reason,
+      decisionReason: reason,
+    },
+  });
+  return { request: requestView(decided!, t.name), applied: null, cancellation };
 }
 
 /** Every clinic, with its version in force and its open slots from now. */
