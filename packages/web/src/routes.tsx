@@ -1,6 +1,9 @@
 import { createBrowserRouter } from 'react-router';
 import { Layout } from './components/layout';
 import { RequireSession } from './components/require-session';
+import { BookPage } from './pages/clinics/book-page';
+import { ClinicPage } from './pages/clinics/clinic-page';
+import { ClinicsPage } from './pages/clinics/clinics-page';
 import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PtlPage } from './pages/ptl/ptl-page';
@@ -30,6 +33,9 @@ export function createRouter() {
                 { path: 'referrals', element: <WorklistPage /> },
                 { path: 'referrals/import', element: <ImportPage /> },
                 { path: 'referrals/:id', element: <ReferralPage /> },
+                { path: 'clinics', element: <ClinicsPage /> },
+                { path: 'clinics/:id', element: <ClinicPage /> },
+                { path: 'slots/:id/book', element: <BookPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

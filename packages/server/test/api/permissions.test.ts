@@ -763,6 +763,18 @@ const CASES: Case[] = [
     url: () => `/api/v1/clinics/${pools.clinicId}/escalations`,
     allowed: READERS,
   },
+  {
+    method: 'GET',
+    route: '/api/v1/utilisation',
+    url: () => '/api/v1/utilisation?groupBy=session',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/utilisation/flags',
+    url: () => '/api/v1/utilisation/flags',
+    allowed: READERS,
+  },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {
     method: 'POST',

@@ -1,6 +1,7 @@
 import { PageHeading } from '../components/page-heading';
 import { usePageTitle } from '../components/use-page-title';
 import { useSignedInSession } from '../session/session-context';
+import { Link } from 'react-router';
 import { AccountSummary } from './account-summary';
 import { NotInRole } from './not-in-role';
 import { ReferralsSection } from './referrals-section';
@@ -16,6 +17,18 @@ export function HomePage() {
         <AccountSummary user={user} />
         {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
         {user.permissions.includes('Referral.read') ? <ReferralsSection user={user} /> : null}
+        {user.permissions.includes('Clinic.read') ? (
+          <section aria-labelledby="clinics-heading">
+            <h2 className="nhsuk-heading-m" id="clinics-heading">
+              Clinics
+            </h2>
+            <ul className="nhsuk-list">
+              <li>
+                <Link to="/clinics">Clinics</Link>
+              </li>
+            </ul>
+          </section>
+        ) : null}
       </div>
     </div>
   );

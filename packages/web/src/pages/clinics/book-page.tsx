@@ -1,0 +1,364 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import {
+  bookAppointment,
+  getClinic,
+  getClinicSlots,
+  getInTurn,
+  type Appointment,
+  type Clinic,
+  type InTurnPatient,
+  type Slot,
+} from '../../api/clinics';
+import { ErrorSummary, type ErrorSummaryItem } from '../../components/error-summary';
+import { Loading } from '../../components/loading';
+import { NoAccess } from '../../components/no-access';
+import { NotificationBanner } from '../../components/notification-banner';
+import { PageHeading } from '../../components/page-heading';
+import { useLoad } from '../../components/use-load';
+import { usePageTitle } from '../../components/use-page-title';
+import { formatDateTime } from '../../format';
+import { useSession, useSignedInSession } from '../../session/session-context';
+import '../../styles/ptl.css';
+import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
+import { PRIORITY_LABELS, PRIORITY_TAGS, labelOf } from '../referrals/referral-format';
+import { dateParam, slotTypeLabel } from './clinic-format';
+
+/** The patients shown in turn. */
+const IN_TURN_LIMIT = 10;
+const MAX_REASON = 500;
+const CAPTION_ID = 'in-turn-caption';
+
+interface SlotAndClinic {
+  clinic: Clinic;
+  slot: Slot | null;
+}
+
+interface Errors {
+  summary: ErrorSummaryItem[];
+  reason?: string;
+}
+
+/** "Book in turn": the slot, the patients next in turn for it, and booking one of them. */
+export function BookPage() {
+  const { user } = useSignedInSession();
+  const { expired } = useSession();
+  const { id: slotId = '' } = useParams();
+  const search = new URLSearchParams(useLocation().search);
+  const clinicId = search.get('clinic') ?? '';
+  const date = dateParam(search.get('date'));
+  const allowed = user.permissions.includes('Appointment.write') && user.permissions.includes('Clinic.read');
+
+  // There is no read of one slot: the clinic's slots on its date hold it.
+  const where = useLoad<SlotAndClinic>(
+    `slot:${clinicId}:${date ?? ''}:${slotId}`,
+    async (signal) => {
+      const clinic = await getClinic(clinicId, signal);
+      const slots = date ? await getClinicSlots(clinicId, date, date, signal) : [];
+      return { clinic, slot: slots.find((s) => s.id === slotId) ?? null };
+    },
+    allowed && clinicId !== '' && date !== null,
+  );
+  const inTurn = useLoad<InTurnPatient[]>(
+    `in-turn:${slotId}`,
+    (signal) => getInTurn(slotId, IN_TURN_LIMIT, signal),
+    allowed,
+  );
+
+  const [chosen, setChosen] = useState<InTurnPatient | null>(null);
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Errors | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [booked, setBooked] = useState<{ appointment: Appointment; patient: InTurnPatient } | null>(null);
+  const [full, setFull] = useState(false);
+  const submitting = useRef(false);
+
+  const slot = where.status === 'loaded' ? where.data.slot : null;
+  const clinic = where.status === 'loaded' ? where.data.clinic : null;
+  const missing =
+    clinicId === '' || date === null || (where.status === 'loaded' && !slot) || inTurn.status === 'failed';
+  let title = booked ? 'Appointment booked' : 'Book in turn';
+  if (!allowed || inTurn.status === 'forbidden') title = 'You do not have access';
+  else if (full) title = 'This slot is full';
+  else if (missing) title = 'Slot not found';
+  usePageTitle(title, { error: errors !== null });
+
+  if (!allowed || inTurn.status === 'forbidden') return <NoAccess what="Booking appointments" user={user} />;
+
+  const clinicPath = slot ? `/clinics/${clinicId}?week=${slot.sessionDate}` : `/clinics/${clinicId}`;
+
+  const book = async (patient: InTurnPatient, outOfTurnReason?: string) => {
+    if (submitting.current) return;
+    submitting.current = true;
+    try {
+      const appointment = await bookAppointment({
+        slotId,
+        pathwayId: patient.pathwayId,
+        ...(outOfTurnReason ? { outOfTurnReason } : {}),
+      });
+      setErrors(null);
+      setBooked({ appointment, patient });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return expired();
+      if (err instanceof ApiError && err.status === 409 && err.code === 'slot_unavailable') {
+        setErrors(null);
+        return setFull(true);
+      }
+      const reasonError = err instanceof ApiError ? err.fieldError('outOfTurnReason') : undefined;
+      const detail = err instanceof ApiError ? err.detail || err.title : '';
+      setAttempt((n) => n + 1);
+      setErrors(
+        reasonError
+          ? { summary: [{ text: reasonError, fieldId: 'outOfTurnReason' }], reason: reasonError }
+          : {
+              summary: [
+                {
+                  text: `The appointment has not been booked. ${detail || 'There is a problem with the service.'}`,
+                },
+              ],
+            },
+      );
+    } finally {
+      submitting.current = false;
+    }
+  };
+
+  const submitOutOfTurn = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!chosen) return;
+    if (reason.trim().length > MAX_REASON) {
+      const text = `Reason for booking out of turn must be ${MAX_REASON} characters or fewer`;
+      setAttempt((n) => n + 1);
+      return setErrors({ summary: [{ text, fieldId: 'outOfTurnReason' }], reason: text });
+    }
+    void book(chosen, reason.trim() || undefined);
+  };
+
+  if (booked) {
+    const a = booked.appointment;
+    return (
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <NotificationBanner success focusOnShow title="Success" heading="Appointment booked">
+            <p className="nhsuk-body">
+              {booked.patient.name} is booked for {formatDateTime(a.startsAt)}
+              {clinic ? ` in ${clinic.name}` : ''}.
+            </p>
+          </NotificationBanner>
+          <PageHeading>Appointment booked</PageHeading>
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Patient</dt>
+              <dd className="nhsuk-summary-list__value">
+                {booked.patient.name}
+                <br />
+                NHS number {formatNhsNumber(booked.patient.nhsNumber)}
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Appointment</dt>
+              <dd className="nhsuk-summary-list__value">{formatDateTime(a.startsAt)}</dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Notice</dt>
+              <dd className="nhsuk-summary-list__value">
+                {a.noticeDays} {a.noticeDays === 1 ? 'day' : 'days'}
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Reasonable offer</dt>
+              <dd className="nhsuk-summary-list__value">
+                {a.reasonableOffer ? 'Yes, 21 days’ notice or more' : 'No, less than 21 days’ notice'}
+              </dd>
+            </div>
+            {a.outOfTurnReason ? (
+              <div className="nhsuk-summary-list__row">
+                <dt className="nhsuk-summary-list__key">Booked out of turn because</dt>
+                <dd className="nhsuk-summary-list__value">{a.outOfTurnReason}</dd>
+              </div>
+            ) : null}
+          </dl>
+          <p>
+            <Link to={clinicPath}>Go back to the clinic</Link>
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  if (full) {
+    return (
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <PageHeading>This slot is full</PageHeading>
+          <p>Someone else has booked the last place in this slot, so the appointment has not been booked.</p>
+          <p>
+            <Link to={clinicPath}>Go back to the clinic to choose another slot</Link>
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  if (missing) {
+    return (
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <PageHeading>Slot not found</PageHeading>
+          <p>The slot may have been removed, or the web address may be wrong.</p>
+          <p>
+            <Link to="/clinics">Go to clinics</Link>
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  const patients = inTurn.status === 'loaded' ? inTurn.data : [];
+  const first = patients[0];
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-full">
+        <div className="nhsuk-u-margin-bottom-5">
+          <Link className="nhsuk-back-link" to={clinicPath}>
+            Back to the clinic
+          </Link>
+        </div>
+        {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
+        <PageHeading caption={clinic?.name}>Book in turn</PageHeading>
+        {where.status === 'loading' ? <Loading text="Loading the slot…" /> : null}
+        {slot ? (
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Slot</dt>
+              <dd className="nhsuk-summary-list__value">{formatDateTime(slot.startsAt)}</dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Type</dt>
+              <dd className="nhsuk-summary-list__value">{slotTypeLabel(slot.slotType)}</dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Places</dt>
+              <dd className="nhsuk-summary-list__value">
+                {slot.capacity - slot.booked - slot.held} free of {slot.capacity}
+              </dd>
+            </div>
+          </dl>
+        ) : null}
+
+        <h2 className="nhsuk-heading-m">Patients next in turn</h2>
+        {inTurn.status === 'loading' ? <Loading text="Loading the patients in turn…" /> : null}
+        {inTurn.status === 'loaded' && patients.length === 0 ? (
+          <p>No patients are waiting for a slot like this one.</p>
+        ) : null}
+        {patients.length > 0 ? (
+          <>
+            <p>
+              Book the first patient in turn. To book anyone else, you need to give a reason, which is kept
+              with the appointment.
+            </p>
+            <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
+              <table className="nhsuk-table">
+                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
+                  Patients in turn for this slot
+                </caption>
+                <thead className="nhsuk-table__head">
+                  <tr className="nhsuk-table__row">
+                    <th className="nhsuk-table__header" scope="col">
+                      Patient
+                    </th>
+                    <th className="nhsuk-table__header" scope="col">
+                      Priority
+                    </th>
+                    <th className="nhsuk-table__header" scope="col">
+                      Clock start
+                    </th>
+                    <th className="nhsuk-table__header" scope="col">
+                      18-week breach
+                    </th>
+                    <th className="nhsuk-table__header" scope="col">
+                      <span className="nhsuk-u-visually-hidden">Action</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="nhsuk-table__body">
+                  {patients.map((p, i) => (
+                    <tr className="nhsuk-table__row" key={p.pathwayId}>
+                      <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+                        <span className="nhsuk-u-font-weight-bold">{p.name}</span>
+                        <br />
+                        <span className="nhsuk-u-visually-hidden">NHS number: </span>
+                        <span className="app-ptl-nhs-number">{formatNhsNumber(p.nhsNumber)}</span>
+                      </th>
+                      <td className="nhsuk-table__cell">
+                        <strong className={`${labelOf(PRIORITY_TAGS, p.priority)} app-ptl-tag`}>
+                          {labelOf(PRIORITY_LABELS, p.priority)}
+                        </strong>
+                      </td>
+                      <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.clockStart)}</td>
+                      <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.breachDate)}</td>
+                      <td className="nhsuk-table__cell">
+                        <button
+                          className={`nhsuk-button nhsuk-u-margin-bottom-0${i === 0 ? '' : ' nhsuk-button--secondary'}`}
+                          type="button"
+                          onClick={() => {
+                            if (i === 0) return void book(p);
+                            setChosen(p);
+                            setReason('');
+                            setErrors(null);
+                          }}
+                        >
+                          {i === 0 ? 'Book' : 'Book out of turn'}
+                          <span className="nhsuk-u-visually-hidden"> {p.name}</span>
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ) : null}
+
+        {chosen && first && chosen.pathwayId !== first.pathwayId ? (
+          <form onSubmit={submitOutOfTurn} noValidate aria-labelledby="out-of-turn-heading">
+            <h2 className="nhsuk-heading-m" id="out-of-turn-heading">
+              Book {chosen.name} out of turn
+            </h2>
+            <div className={errors?.reason ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group'}>
+              <label className="nhsuk-label" htmlFor="outOfTurnReason">
+                Reason for booking out of turn
+              </label>
+              <div className="nhsuk-hint" id="outOfTurnReason-hint">
+                {first.name} is due before {chosen.name}. Say why {chosen.name} should have this slot, for
+                example the only date they can attend.
+              </div>
+              {errors?.reason ? (
+                <span className="nhsuk-error-message" id="outOfTurnReason-error">
+                  <span className="nhsuk-u-visually-hidden">Error: </span>
+                  {errors.reason}
+                </span>
+              ) : null}
+              <textarea
+                className={errors?.reason ? 'nhsuk-textarea nhsuk-textarea--error' : 'nhsuk-textarea'}
+                id="outOfTurnReason"
+                name="outOfTurnReason"
+                rows={3}
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                aria-describedby={
+                  errors?.reason ? 'outOfTurnReason-hint outOfTurnReason-error' : 'outOfTurnReason-hint'
+                }
+                aria-invalid={errors?.reason ? true : undefined}
+              />
+            </div>
+            <button className="nhsuk-button" type="submit">
+              Book {chosen.name}
+            </button>
+          </form>
+        ) : null}
+      </div>
+    </div>
+  );
+}

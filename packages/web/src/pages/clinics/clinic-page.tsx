@@ -1,0 +1,235 @@
+import { Link, useLocation, useParams } from 'react-router';
+import type { SpecialtyWaiting } from '@pathflow/core';
+import { getSpecialties } from '../../api/endpoints';
+import { getClinic, getClinicSlots, type Clinic, type Slot } from '../../api/clinics';
+import { Loading } from '../../components/loading';
+import { NoAccess } from '../../components/no-access';
+import { PageHeading } from '../../components/page-heading';
+import { useLoad } from '../../components/use-load';
+import { usePageTitle } from '../../components/use-page-title';
+import { formatDate, formatTime } from '../../format';
+import { useSignedInSession } from '../../session/session-context';
+import '../../styles/ptl.css';
+import { formatLongDate, labelOf } from '../referrals/referral-format';
+import {
+  SLOT_STATUS_LABELS,
+  addDays,
+  dateParam,
+  londonToday,
+  mondayOf,
+  slotTypeLabel,
+} from './clinic-format';
+
+const CAPTION_ID = 'slots-caption';
+
+/** The link to book in turn carries the clinic and date, so that the booking page can show the slot. */
+export function bookingPath(clinicId: string, slot: Pick<Slot, 'id' | 'sessionDate'>): string {
+  return `/slots/${slot.id}/book?clinic=${clinicId}&date=${slot.sessionDate}`;
+}
+
+function SlotsTable({
+  clinicId,
+  slots,
+  caption,
+  canBook,
+}: {
+  clinicId: string;
+  slots: Slot[];
+  caption: string;
+  canBook: boolean;
+}) {
+  const now = Date.now();
+  return (
+    <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
+      <table className="nhsuk-table">
+        <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
+          {caption}
+        </caption>
+        <thead className="nhsuk-table__head">
+          <tr className="nhsuk-table__row">
+            <th className="nhsuk-table__header" scope="col">
+              Time
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Type
+            </th>
+            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
+              Capacity
+            </th>
+            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
+              Booked
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Status
+            </th>
+            {canBook ? (
+              <th className="nhsuk-table__header" scope="col">
+                <span className="nhsuk-u-visually-hidden">Action</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody className="nhsuk-table__body">
+          {slots.map((s) => {
+            const start = new Date(s.startsAt);
+            const free = s.status === 'open' && s.booked + s.held < s.capacity && start.getTime() > now;
+            const when = `${formatTime(start)} on ${formatDate(start)}`;
+            return (
+              <tr className="nhsuk-table__row" key={s.id}>
+                <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+                  {when}
+                </th>
+                <td className="nhsuk-table__cell">{slotTypeLabel(s.slotType)}</td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{s.capacity}</td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+                  {s.booked}
+                  {s.held > 0 ? ` (${s.held} held)` : ''}
+                </td>
+                <td className="nhsuk-table__cell">
+                  {s.status === 'open' ? (free ? 'Free' : 'Full') : labelOf(SLOT_STATUS_LABELS, s.status)}
+                </td>
+                {canBook ? (
+                  <td className="nhsuk-table__cell">
+                    {free ? (
+                      <Link to={bookingPath(clinicId, s)}>
+                        Book in turn<span className="nhsuk-u-visually-hidden"> at {when}</span>
+                      </Link>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function NotFound() {
+  usePageTitle('Clinic not found');
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <PageHeading>Clinic not found</PageHeading>
+        <p>The clinic may belong to another organisation, or the web address may be wrong.</p>
+        <p>
+          <Link to="/clinics">Go to clinics</Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** One clinic: its details and its slots for a week, chosen in the address (`?week=2026-11-30`). */
+export function ClinicPage() {
+  const { user } = useSignedInSession();
+  const { id = '' } = useParams();
+  const location = useLocation();
+  const allowed = user.permissions.includes('Clinic.read');
+  const canBook = user.permissions.includes('Appointment.write');
+  const week = mondayOf(dateParam(new URLSearchParams(location.search).get('week')) ?? londonToday());
+  const weekEnd = addDays(week, 6);
+
+  const clinic = useLoad<Clinic>(`clinic:${id}`, (signal) => getClinic(id, signal), allowed);
+  const slots = useLoad<Slot[]>(
+    `slots:${id}:${week}`,
+    (signal) => getClinicSlots(id, week, weekEnd, signal),
+    allowed,
+  );
+  const specialties = useLoad<SpecialtyWaiting[]>(
+    'specialties',
+    (signal) => getSpecialties(signal).then((l) => l.specialties),
+    allowed && user.permissions.includes('WaitingList.read'),
+  );
+
+  const forbidden = !allowed || clinic.status === 'forbidden';
+  const notFound = clinic.status === 'failed' && (clinic.httpStatus === 404 || clinic.httpStatus === 400);
+  const c = clinic.status === 'loaded' ? clinic.data : null;
+  let title = c ? c.name : 'Clinic';
+  if (forbidden) title = 'You do not have access';
+  else if (notFound) title = 'Clinic not found';
+  usePageTitle(title);
+  if (forbidden) return <NoAccess what="Viewing clinics" user={user} />;
+  if (notFound) return <NotFound />;
+
+  const specialtyName =
+    c && specialties.status === 'loaded'
+      ? specialties.data.find((s) => s.code === c.specialtyCode)?.name
+      : undefined;
+  const weekCaption = `Slots in the week beginning ${formatLongDate(week)}`;
+
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-full">
+        <div className="nhsuk-u-margin-bottom-5">
+          <Link className="nhsuk-back-link" to="/clinics">
+            Back to clinics
+          </Link>
+        </div>
+        <PageHeading caption="Clinic">{c ? c.name : 'Clinic'}</PageHeading>
+        {clinic.status === 'loading' ? <Loading text="Loading the clinic…" /> : null}
+        {clinic.status === 'failed' ? (
+          <div className="nhsuk-card nhsuk-card--warning">
+            <div className="nhsuk-card__content">
+              <h2 className="nhsuk-card__heading">The clinic is not available</h2>
+              <p className="nhsuk-card__description">
+                The clinic could not be loaded. {clinic.detail ? `${clinic.detail} ` : ''}Try again later.
+              </p>
+            </div>
+          </div>
+        ) : null}
+        {c ? (
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Specialty</dt>
+              <dd className="nhsuk-summary-list__value">
+                {specialtyName ? `${specialtyName} (${c.specialtyCode})` : c.specialtyCode}
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">{c.serviceName ? 'Service' : 'Clinician'}</dt>
+              <dd className="nhsuk-summary-list__value">{c.serviceName ?? 'Consultant-led clinic'}</dd>
+            </div>
+          </dl>
+        ) : null}
+
+        <h2 className="nhsuk-heading-m">{weekCaption}</h2>
+        <nav className="nhsuk-pagination" role="navigation" aria-label="Weeks">
+          <ul className="nhsuk-list nhsuk-pagination__list">
+            <li className="nhsuk-pagination-item--previous">
+              <Link
+                className="nhsuk-pagination__link nhsuk-pagination__link--prev"
+                to={`?week=${addDays(week, -7)}`}
+              >
+                <span className="nhsuk-pagination__title">Previous week</span>
+                <span className="nhsuk-u-visually-hidden">:</span>
+                <span className="nhsuk-pagination__page">{formatLongDate(addDays(week, -7))}</span>
+              </Link>
+            </li>
+            <li className="nhsuk-pagination-item--next">
+              <Link
+                className="nhsuk-pagination__link nhsuk-pagination__link--next"
+                to={`?week=${addDays(week, 7)}`}
+              >
+                <span className="nhsuk-pagination__title">Next week</span>
+                <span className="nhsuk-u-visually-hidden">:</span>
+                <span className="nhsuk-pagination__page">{formatLongDate(addDays(week, 7))}</span>
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        {slots.status === 'loading' ? <Loading text="Loading the slots…" /> : null}
+        {slots.status === 'failed' && !notFound ? (
+          <p>The slots could not be loaded. {slots.detail ? `${slots.detail} ` : ''}Try again later.</p>
+        ) : null}
+        {slots.status === 'loaded' && slots.data.length === 0 ? (
+          <p>The clinic has no slots this week.</p>
+        ) : null}
+        {slots.status === 'loaded' && slots.data.length > 0 ? (
+          <SlotsTable clinicId={id} slots={slots.data} caption={weekCaption} canBook={canBook} />
+        ) : null}
+      </div>
+    </div>
+  );
+}
