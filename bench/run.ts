@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed` or `-- ptl` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl` or `-- booking` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
 import { runSeedLargeBench } from './seed-large';
 import { runPtlBench } from './ptl';
+import { runBookingBench } from './booking';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('rtt')) runRttEngineBench();
   if (only.length === 0 || only.includes('seed')) await runSeedLargeBench();
   if (only.length === 0 || only.includes('ptl')) await runPtlBench();
+  if (only.length === 0 || only.includes('booking')) await runBookingBench();
 }
 
 main().catch((e: unknown) => {

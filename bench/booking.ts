@@ -1,0 +1,291 @@
+/**
+ * Benchmark: booking throughput over HTTP on PostgreSQL. The real server listens on a loopback port; 32
+ * concurrent clients (machine-client bearer tokens, keep-alive) each book distinct free slots for distinct
+ * pathways through `POST /api/v1/appointments` — the whole transaction: pathway and patient locks, slot-type,
+ * overlap and one-appointment checks, the conditional capacity update, the appointment and its audit row.
+ * Afterwards every slot is checked for over-booking.
+ *
+ * Anchor, in the same run on the same server: pgbench with 32 clients running the bare equivalent
+ * transaction (update a slot's count, insert an appointment, insert an audit row). Prints both, the ratio,
+ * and our p50/p99 latency. Never fails because a machine is slow.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { nhsNumberFromStem } from '../packages/core/src';
+import { buildApp } from '../packages/server/src/app';
+import { loadConfig } from '../packages/server/src/config';
+import { createClient } from '../packages/server/src/auth/clients';
+import { openDatabase, queryRows, redactUrl } from '../packages/server/src/db/client';
+import { clinicTemplates, locations, pathways, patients, slots } from '../packages/server/src/db/schema';
+import { seedFixture } from '../packages/server/test/support/fixtures';
+
+const CLIENTS = 32;
+const BOOKINGS = 6000;
+const WARM_UP = 200;
+const PGBENCH_SECONDS = 10;
+const TARGET_PER_SECOND = 1500;
+const TARGET_P99_MS = 50;
+
+async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += 1000) await insert(rows.slice(i, i + 1000));
+}
+
+function nhsNumbers(n: number): string[] {
+  const out: string[] = [];
+  for (let stem = 999_400_000; out.length < n; stem++) {
+    const nhs = nhsNumberFromStem(String(stem));
+    if (nhs) out.push(nhs);
+  }
+  return out;
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+}
+
+/** pgbench's transactions per second for the bare booking transaction, or a reason it could not run. */
+function pgbenchAnchor(url: URL): number | string {
+  const dir = mkdtempSync(join(tmpdir(), 'pathflow-pgbench-'));
+  try {
+    const script = join(dir, 'book.sql');
+    writeFileSync(
+      script,
+      [
+        '\\set i random(1, 100000)',
+        'BEGIN;',
+        'UPDATE bench_slots SET booked = booked + 1 WHERE id = :i AND booked < capacity;',
+        "INSERT INTO bench_appointments (slot_id, pathway_id, status, at) VALUES (:i, :i, 'booked', now());",
+        "INSERT INTO bench_audit (action, resource_id, at) VALUES ('Appointment.create', :i, now());",
+        'END;',
+        '',
+      ].join('\n'),
+    );
+    const out = execFileSync(
+      'pgbench',
+      [
+        '-n',
+        '-c',
+        String(CLIENTS),
+        '-j',
+        '2',
+        '-T',
+        String(PGBENCH_SECONDS),
+        '-f',
+        script,
+        '-h',
+        url.hostname,
+        '-p',
+        url.port || '5432',
+        '-U',
+        decodeURIComponent(url.username || 'postgres'),
+        url.pathname.slice(1),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+    return tps ? Number(tps[1]) : `pgbench printed no tps: ${out.slice(-200)}`;
+  } catch (e) {
+    return `pgbench did not run (${(e as Error).message.split('\n')[0]})`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runBookingBench(): Promise<void> {
+  const adminUrl =
+    process.env.TEST_DATABASE_URL ||
+    process.env.DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    process.stdout.write(
+      `booking: no PostgreSQL server reachable at ${redactUrl(adminUrl)} (${(e as Error).message}): skipped\n`,
+    );
+    return;
+  }
+  const name = `pathflow_bench_${randomBytes(5).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 16 });
+  try {
+    await handle.migrate();
+    const db = handle.db;
+    const fixture = await seedFixture(db);
+    const orgId = fixture.orgId;
+    const locationId = randomUUID();
+    await db.insert(locations).values({
+      orgId,
+      id: locationId,
+      siteCode: 'XT101',
+      name: 'Outpatients',
+      site: 'Bench General',
+      addressLine: '1 Road',
+      postcode: 'LS1 3EX',
+    });
+    const templateId = randomUUID();
+    await db.insert(clinicTemplates).values({
+      orgId,
+      id: templateId,
+      name: 'Bench clinic',
+      serviceName: 'Bench',
+      locationId,
+      specialtyCode: '120',
+      createdBy: 'bench',
+    });
+    const total = BOOKINGS + WARM_UP;
+    const numbers = nhsNumbers(total);
+    const slotRows = Array.from({ length: total }, (_, i) => {
+      const startsAt = new Date(Date.UTC(2027, 0, 4, 9) + i * 20 * 60_000);
+      return {
+        orgId,
+        id: randomUUID(),
+        templateId,
+        key: `${templateId}/v1/bench/0/${i}`,
+        sessionDate: startsAt.toISOString().slice(0, 10),
+        sessionIndex: 0,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 20 * 60_000),
+        slotType: 'new',
+        capacity: 1,
+        status: 'open',
+        specialtyCode: '120',
+        locationId,
+      };
+    });
+    const patientRows = numbers.map((nhsNumber, i) => ({
+      orgId,
+      id: randomUUID(),
+      nhsNumber,
+      mrn: `BENCH${i}`,
+      givenName: 'Bench',
+      familyName: `Patient${i}`,
+      dateOfBirth: '1970-01-01',
+      sex: 'female',
+      addressLine1: '1 Road',
+      town: 'Leeds',
+      postcode: 'LS1 1AA',
+    }));
+    const pathwayRows = patientRows.map((p, i) => ({
+      orgId,
+      id: randomUUID(),
+      patientId: p.id,
+      ppid: `XT1BENCH${String(i).padStart(8, '0')}`,
+      ppidIssuer: fixture.odsCode,
+      specialtyCode: '120',
+      source: 'gp-paper',
+      priority: 'routine',
+      referralReceivedDate: '2026-10-01',
+      clockStartDate: '2026-10-01',
+      status: 'open',
+      rttRunning: true,
+      rttPeriodStart: '2026-10-01',
+    }));
+    await insertChunks(slotRows, (c) => db.insert(slots).values(c));
+    await insertChunks(patientRows, (c) => db.insert(patients).values(c));
+    await insertChunks(pathwayRows, (c) => db.insert(pathways).values(c));
+    await db.execute(sql`vacuum analyze`);
+
+    const config = loadConfig({ PATHFLOW_SEED: 'none', PATHFLOW_TOKEN_TTL_SECONDS: '3600' });
+    const app = await buildApp({ handle, config, now: () => new Date('2026-11-23T09:00:00Z') });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      const { clientId, clientSecret } = await createClient(db, {
+        orgId,
+        name: 'bench',
+        role: 'booking-clerk',
+      });
+      const tokenRes = await fetch(`${base}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+        }),
+      });
+      const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+      const book = async (i: number): Promise<{ ms: number; status: number }> => {
+        const started = performance.now();
+        const res = await fetch(`${base}/api/v1/appointments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            slotId: slotRows[i]!.id,
+            pathwayId: pathwayRows[i]!.id,
+            outOfTurnReason: 'Benchmark',
+          }),
+        });
+        await res.arrayBuffer();
+        return { ms: performance.now() - started, status: res.status };
+      };
+      const runClients = async (from: number, to: number) => {
+        let next = from;
+        const latencies: number[] = [];
+        const statuses = new Map<number, number>();
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: CLIENTS }, async () => {
+            for (let i = next++; i < to; i = next++) {
+              const r = await book(i);
+              latencies.push(r.ms);
+              statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+            }
+          }),
+        );
+        return { seconds: (performance.now() - started) / 1000, latencies, statuses };
+      };
+      await runClients(0, WARM_UP);
+      const run = await runClients(WARM_UP, total);
+      const sorted = [...run.latencies].sort((a, b) => a - b);
+      const perSecond = BOOKINGS / run.seconds;
+      const [check] = await queryRows<{ over: number; mismatched: number; booked: number }>(
+        db,
+        sql`select count(*) filter (where booked > capacity)::int as over,
+                   count(*) filter (where booked <> (select count(*) from appointments a
+                     where a.org_id = s.org_id and a.slot_id = s.id and a.status = 'booked'))::int as mismatched,
+                   sum(booked)::int as booked
+              from slots s where s.org_id = ${orgId}`,
+      );
+      await db.execute(
+        sql`create table bench_slots (id int primary key, booked int not null, capacity int not null)`,
+      );
+      await db.execute(
+        sql`create table bench_appointments (id bigint generated always as identity primary key, slot_id int not null, pathway_id int not null, status text not null, at timestamptz not null)`,
+      );
+      await db.execute(
+        sql`create table bench_audit (id bigint generated always as identity primary key, action text not null, resource_id int, at timestamptz not null)`,
+      );
+      await db.execute(
+        sql`insert into bench_slots select g, 0, 1000000000 from generate_series(1, 100000) g`,
+      );
+      const anchor = pgbenchAnchor(url);
+      const codes = [...run.statuses].map(([s, n]) => `${n}×${s}`).join(', ');
+      const lines = [
+        `booking (postgres): ${BOOKINGS} bookings of distinct slots by ${CLIENTS} concurrent HTTP clients (${codes})`,
+        `    POST /api/v1/appointments: ${perSecond.toFixed(0)} bookings/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms` +
+          ` | target ≥ ${TARGET_PER_SECOND}/s with p99 ≤ ${TARGET_P99_MS} ms: ${perSecond >= TARGET_PER_SECOND && percentile(sorted, 0.99) <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
+        typeof anchor === 'number'
+          ? `      anchor, pgbench ${CLIENTS} clients × ${PGBENCH_SECONDS} s of the bare transaction (update slot, insert appointment, insert audit): ${anchor.toFixed(0)} tps | ours / anchor ${(perSecond / anchor).toFixed(2)}`
+          : `      anchor: ${anchor}`,
+        `    afterwards: ${check?.over ?? '?'} slots over capacity, ${check?.mismatched ?? '?'} slots whose count differs from their appointments, ${check?.booked ?? '?'} places booked`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await handle.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
