@@ -83,7 +83,15 @@ const unavailable = (message: string): AppError =>
   new AppError('slot_unavailable', message, { errors: [{ field: '/body/slotId', message }] });
 
 /** Releases a slot's expired holds, so that their places can be booked again. */
-async function releaseExpiredHolds(tx: Database, orgId: string, slotId: string, now: Date): Promise<void> {
+async function releaseExpiredHolds(
+  tx: Database,
+  orgId: string,
+  slot: Pick<SlotRow, 'id' | 'held'>,
+  now: Date,
+): Promise<void> {
+  // Nothing held when the slot was read: nothing to release (a hold taken since counts, as it should).
+  if (slot.held === 0) return;
+  const slotId = slot.id;
   const expired = await tx
     .update(slotHolds)
     .set({ status: 'expired' })
@@ -284,7 +292,7 @@ export async function holdSlot(db: Database, ctx: RequestContext, input: HoldInp
     const pathway = await lockPathway(tx, orgId, input.pathwayId);
     const slot = await loadSlot(tx, orgId, input.slotId);
     await checkSuits(tx, ctx, slot, pathway);
-    await releaseExpiredHolds(tx, orgId, slot.id, ctx.now);
+    await releaseExpiredHolds(tx, orgId, slot, ctx.now);
     const taken = await tx
       .update(slots)
       .set({ held: sql`${slots.held} + 1` })
@@ -365,7 +373,7 @@ async function takePlace(
       .where(and(eq(slots.orgId, orgId), eq(slots.id, slot.id)));
     return;
   }
-  await releaseExpiredHolds(tx, orgId, slot.id, ctx.now);
+  await releaseExpiredHolds(tx, orgId, slot, ctx.now);
   const taken = await tx
     .update(slots)
     .set({ booked: sql`${slots.booked} + 1` })
