@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl` or `-- booking` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
 import { runSeedLargeBench } from './seed-large';
 import { runPtlBench } from './ptl';
 import { runBookingBench } from './booking';
+import { allocationBenchmark } from './allocation';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('seed')) await runSeedLargeBench();
   if (only.length === 0 || only.includes('ptl')) await runPtlBench();
   if (only.length === 0 || only.includes('booking')) await runBookingBench();
+  if (only.length === 0 || only.includes('allocation')) {
+    process.stdout.write(`${(await allocationBenchmark()).join('\n')}\n`);
+  }
 }
 
 main().catch((e: unknown) => {
