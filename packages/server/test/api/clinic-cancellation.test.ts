@@ -16,11 +16,11 @@ import {
   auditLog,
   clinicChangeRequests,
   clinicians,
-  locations,
   pathways,
   patients,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
+import { addTestLocation } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -82,16 +82,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     h.clock.set(NOW);
     clerk = await h.signIn('booking-clerk');
     manager = await h.signIn('service-manager');
-    locationId = randomUUID();
-    await h.db.db.insert(locations).values({
-      orgId: h.fixture.orgId,
-      id: locationId,
-      siteCode: 'XT101',
-      name: 'Outpatients A',
-      site: 'Test General',
-      addressLine: '1 Hospital Road',
-      postcode: 'LS1 3EX',
-    });
+    locationId = await addTestLocation(h);
   });
   afterAll(() => h.close());
 

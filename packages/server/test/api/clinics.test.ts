@@ -13,11 +13,10 @@ import {
   auditLog,
   clinicChangeRequests,
   clinicTemplateVersions,
-  clinicians,
-  locations,
   slots,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
+import { addTestLocation, fixtureConsultant } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -87,21 +86,8 @@ describe.each(ENGINES)('clinics on %s', (engine) => {
     h = await createHarness(engine);
     clerk = await h.signIn('booking-clerk');
     manager = await h.signIn('service-manager');
-    const [c] = await h.db.db
-      .select({ id: clinicians.id })
-      .from(clinicians)
-      .where(eq(clinicians.orgId, h.fixture.orgId));
-    consultant = c!.id;
-    locationId = randomUUID();
-    await h.db.db.insert(locations).values({
-      orgId: h.fixture.orgId,
-      id: locationId,
-      siteCode: 'XT101',
-      name: 'Outpatients A',
-      site: 'Test General',
-      addressLine: '1 Hospital Road',
-      postcode: 'LS1 3EX',
-    });
+    consultant = await fixtureConsultant(h);
+    locationId = await addTestLocation(h);
   });
   afterAll(() => h.close());
 

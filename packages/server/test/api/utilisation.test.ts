@@ -9,8 +9,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nhsNumberFromStem } from '@pathflow/core';
 import { queryRows } from '../../src/db/client';
-import { appointments, clinicians, locations, pathways, patients, slots } from '../../src/db/schema';
+import { appointments, pathways, patients, slots } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
+import { addTestLocation, fixtureConsultant } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 /** Monday 23 November 2026, 09:00 London. "Today" is the 23rd; the look-ahead runs to Sunday 6 December. */
@@ -82,21 +83,8 @@ describe.each(ENGINES)('utilisation on %s', (engine) => {
     h = await createHarness(engine);
     h.clock.set(NOW);
     clerk = await h.signIn('booking-clerk');
-    const [c] = await h.db.db
-      .select({ id: clinicians.id })
-      .from(clinicians)
-      .where(eq(clinicians.orgId, h.fixture.orgId));
-    consultant = c!.id;
-    locationId = randomUUID();
-    await h.db.db.insert(locations).values({
-      orgId: h.fixture.orgId,
-      id: locationId,
-      siteCode: 'XT101',
-      name: 'Outpatients A',
-      site: 'Test General',
-      addressLine: '1 Hospital Road',
-      postcode: 'LS1 3EX',
-    });
+    consultant = await fixtureConsultant(h);
+    locationId = await addTestLocation(h);
   });
   afterAll(() => h.close());
 

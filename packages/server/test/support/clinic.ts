@@ -27,22 +27,36 @@ function freshNhsNumber(base: number, n: number): string {
   }
 }
 
-/** Creates the clinic. `nhsBase` keeps NHS numbers apart between files sharing a database (9-digit stem). */
-export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promise<TestClinic> {
-  const orgId = h.fixture.orgId;
-  let seq = 0;
-  const [c] = await h.db.db.select({ id: clinicians.id }).from(clinicians).where(eq(clinicians.orgId, orgId));
-  const consultant = c!.id;
-  const locationId = randomUUID();
+/** The fixture's consultant (the one clinician, in trauma and orthopaedics). */
+export async function fixtureConsultant(h: Harness): Promise<string> {
+  const [c] = await h.db.db
+    .select({ id: clinicians.id })
+    .from(clinicians)
+    .where(eq(clinicians.orgId, h.fixture.orgId));
+  return c!.id;
+}
+
+/** An outpatient location to hold clinics in (the fixture has none). */
+export async function addTestLocation(h: Harness): Promise<string> {
+  const id = randomUUID();
   await h.db.db.insert(locations).values({
-    orgId,
-    id: locationId,
+    orgId: h.fixture.orgId,
+    id,
     siteCode: 'XT101',
     name: 'Outpatients A',
     site: 'Test General',
     addressLine: '1 Hospital Road',
     postcode: 'LS1 3EX',
   });
+  return id;
+}
+
+/** Creates the clinic. `nhsBase` keeps NHS numbers apart between files sharing a database (9-digit stem). */
+export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promise<TestClinic> {
+  const orgId = h.fixture.orgId;
+  let seq = 0;
+  const consultant = await fixtureConsultant(h);
+  const locationId = await addTestLocation(h);
   const templateId = randomUUID();
   await h.db.db.insert(clinicTemplates).values({
     orgId,

@@ -292,20 +292,7 @@ export async function holdSlot(db: Database, ctx: RequestContext, input: HoldInp
     const pathway = await lockPathway(tx, orgId, input.pathwayId);
     const slot = await loadSlot(tx, orgId, input.slotId);
     await checkSuits(tx, ctx, slot, pathway);
-    await releaseExpiredHolds(tx, orgId, slot, ctx.now);
-    const taken = await tx
-      .update(slots)
-      .set({ held: sql`${slots.held} + 1` })
-      .where(
-        and(
-          eq(slots.orgId, orgId),
-          eq(slots.id, slot.id),
-          eq(slots.status, 'open'),
-          sql`${slots.booked} + ${slots.held} < ${slots.capacity}`,
-        ),
-      )
-      .returning({ id: slots.id });
-    if (taken.length === 0) throw unavailable('This slot is fully booked: choose another slot');
+    await takeFreePlace(tx, ctx, slot, 'held');
     const id = randomUUID();
     const expiresAt = new Date(ctx.now.getTime() + (input.minutes ?? DEFAULT_HOLD_MINUTES) * 60_000);
     await tx.insert(slotHolds).values({
@@ -373,10 +360,25 @@ async function takePlace(
       .where(and(eq(slots.orgId, orgId), eq(slots.id, slot.id)));
     return;
   }
+  await takeFreePlace(tx, ctx, slot, 'booked');
+}
+
+/**
+ * Takes one free place in the slot, as a hold or a booking, with one conditional update: it succeeds only
+ * while the slot is open and `booked + held < capacity`, so concurrent requests can never over-book it.
+ * Expired holds are released first. Throws `slot_unavailable` when no place is left.
+ */
+async function takeFreePlace(
+  tx: Database,
+  ctx: RequestContext,
+  slot: SlotRow,
+  as: 'held' | 'booked',
+): Promise<void> {
+  const orgId = ctx.principal.orgId;
   await releaseExpiredHolds(tx, orgId, slot, ctx.now);
   const taken = await tx
     .update(slots)
-    .set({ booked: sql`${slots.booked} + 1` })
+    .set(as === 'held' ? { held: sql`${slots.held} + 1` } : { booked: sql`${slots.booked} + 1` })
     .where(
       and(
         eq(slots.orgId, orgId),
