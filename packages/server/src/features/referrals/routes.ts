@@ -20,7 +20,8 @@ import { contextOf } from '../../http/auth';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemResponse } from '../openapi/problem-schema';
 import { MAX_IMPORT_FILE_BYTES } from './import/read-file';
 import { importReferrals } from './import/import';
-import { createReferral, getReferral, listImports, listReferrals, triageReferral } from './service';
+import { createReferral, getReferral, listReferrals, triageReferral } from './service';
+import { listImports } from './import/check';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Uuid = Type.String({ format: 'uuid' });

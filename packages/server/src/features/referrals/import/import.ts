@@ -14,7 +14,7 @@ import {
 import type { Database } from '../../../db/client';
 import type { RequestContext } from '../../../auth/principal';
 import { AppError } from '../../../errors';
-import { checkImport, storeImport, type ImportReport } from '../service';
+import { checkImport, storeImport, type ImportReport } from './check';
 import { ImportFileError, readReferralFile, type ImportFileErrorCode } from './read-file';
 
 export interface ImportRequest {
