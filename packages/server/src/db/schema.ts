@@ -571,6 +571,8 @@ export const clinicChangeRequests = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
     decisionReason: text('decision_reason'),
+    /** What the request changes beyond its kind: for a session cancellation, `{ sessionIndex, keepSlots }`. */
+    detail: jsonb('detail'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -766,5 +768,117 @@ export const admittedListEntries = pgTable(
       .on(t.orgId, t.priority, t.decidedOn)
       .where(sql`status = 'waiting'`),
     foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/**
+ * Dates a patient has said they cannot attend (holiday, work, care duties), London dates inclusive. Book in
+ * turn, rebooking and automatic allocation skip slots inside them. Withdrawn periods are kept, marked removed.
+ */
+export const patientUnavailability = pgTable(
+  'patient_unavailability',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    fromDate: date('from_date', { mode: 'string' }).notNull(),
+    toDate: date('to_date', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+    removedBy: text('removed_by'),
+    removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('patient_unavailability_patient_idx').on(t.orgId, t.patientId, t.toDate),
+    foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
+    check('patient_unavailability_dates_ck', sql`to_date >= from_date`),
+  ],
+);
+
+/**
+ * Offers of a date made to a patient and declined (§1.5): when it was offered, for when, its notice and whether it
+ * was reasonable (≥ 21 days). Counted per pathway; two declined reasonable offers allow active monitoring (§1.4).
+ */
+export const declinedOffers = pgTable(
+  'declined_offers',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** The slot offered, when the offer was for one of ours. */
+    slotId: uuid('slot_id'),
+    offeredFor: date('offered_for', { mode: 'string' }).notNull(),
+    offeredOn: date('offered_on', { mode: 'string' }).notNull(),
+    noticeDays: integer('notice_days').notNull(),
+    reasonableOffer: boolean('reasonable_offer').notNull(),
+    reason: text('reason').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('declined_offers_pathway_idx').on(t.orgId, t.pathwayId),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/**
+ * A plan from automatic allocation (core `allocate`) for one specialty over a horizon: shown before it is applied,
+ * then applied once in one batch. Status: proposed, applied, discarded. Assignments and the breach summary as JSON.
+ */
+export const allocationPlans = pgTable(
+  'allocation_plans',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    fromDate: date('from_date', { mode: 'string' }).notNull(),
+    toDate: date('to_date', { mode: 'string' }).notNull(),
+    status: text('status').notNull(),
+    summary: jsonb('summary').notNull(),
+    assignments: jsonb('assignments').notNull(),
+    unassigned: jsonb('unassigned').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('allocation_plans_specialty_idx').on(t.orgId, t.specialtyCode, t.createdAt),
+  ],
+);
+
+/**
+ * Letters, SMS and email waiting to go to a patient (an outbox): booking, moving and cancelling appointments
+ * queue one in the same transaction. Sending them (GOV.UK Notify, templates) belongs to the communications work;
+ * until then they wait here with status 'queued'.
+ */
+export const communications = pgTable(
+  'communications',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    pathwayId: uuid('pathway_id'),
+    appointmentId: uuid('appointment_id'),
+    /** appointment-booked, appointment-moved, appointment-cancelled, … */
+    kind: text('kind').notNull(),
+    /** letter, sms, email. */
+    channel: text('channel').notNull(),
+    /** queued, sent, failed. */
+    status: text('status').notNull(),
+    /** What the message needs beyond the ids (dates, reasons), without free-text patient details. */
+    detail: jsonb('detail'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('communications_queued_idx').on(t.orgId, t.createdAt).where(sql`status = 'queued'`),
+    index('communications_patient_idx').on(t.orgId, t.patientId),
   ],
 );

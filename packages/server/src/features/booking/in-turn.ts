@@ -1,12 +1,73 @@
 /** "Book in turn": the patients next in line for a slot, with their breach dates, audited. */
-import { and, eq } from 'drizzle-orm';
-import { breachDates } from '@pathflow/core';
+import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  PRIORITY_RANK,
+  breachDates,
+  firstAppointmentCandidates,
+  type RttPriority,
+  type SlotType,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
-import { pathways, patients, slots } from '../../db/schema';
+import { appointments, pathways, patients, slots } from '../../db/schema';
 import { actorOf, writeAuditForMany } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { notFound } from '../../errors';
-import { inTurnQuery } from './service';
+
+type SlotRow = typeof slots.$inferSelect;
+type PathwayRow = typeof pathways.$inferSelect;
+
+/**
+ * Waiting pathways that a slot suits for a first appointment and that come before `pathway` in turn (or all
+ * of them, in turn, when `pathway` is null): clinical priority, then earliest clock start (the earliest
+ * breach date), then earliest referral. Pathways with an appointment already booked are left out.
+ */
+export function inTurnQuery(
+  tx: Database,
+  orgId: string,
+  slot: Pick<SlotRow, 'specialtyCode' | 'clinicianId' | 'slotType'>,
+  before: Pick<PathwayRow, 'id' | 'priority' | 'rttPeriodStart' | 'referralReceivedDate'> | null,
+) {
+  const candidates = firstAppointmentCandidates(slot.slotType as SlotType);
+  const rank = sql`case ${pathways.priority} when 'two-week-wait' then 0 when 'urgent' then 1 else 2 end`;
+  const where: SQL[] = [
+    eq(pathways.orgId, orgId),
+    eq(pathways.specialtyCode, slot.specialtyCode),
+    sql`${pathways.status} = 'open' and ${pathways.rttRunning}`,
+    inArray(pathways.priority, candidates?.priorities ?? []),
+    candidates?.procedureOnly
+      ? sql`${pathways.clinicType} = 'procedure'`
+      : sql`${pathways.clinicType} is distinct from 'procedure'`,
+    sql`not exists (select 1 from ${appointments} a where a.org_id = ${pathways.orgId}
+          and a.pathway_id = ${pathways.id} and a.status in ('booked', 'attended'))`,
+  ];
+  if (slot.clinicianId !== null) {
+    where.push(sql`(${pathways.clinicianId} is null or ${pathways.clinicianId} = ${slot.clinicianId})`);
+  }
+  if (before !== null) {
+    const r = PRIORITY_RANK[before.priority as RttPriority];
+    const start = before.rttPeriodStart ?? '9999-12-31';
+    where.push(ne(pathways.id, before.id));
+    where.push(
+      sql`(${rank} < ${r} or (${rank} = ${r} and (${pathways.rttPeriodStart} < ${start}
+            or (${pathways.rttPeriodStart} = ${start} and ${pathways.referralReceivedDate} < ${before.referralReceivedDate}))))`,
+    );
+  }
+  return {
+    where: and(...where)!,
+    order: [rank, asc(pathways.rttPeriodStart), asc(pathways.referralReceivedDate), asc(pathways.id)],
+  };
+}
+
+/** How many waiting patients come before this pathway in turn for this slot (0: it is in turn). */
+export async function aheadInTurn(tx: Database, orgId: string, slot: SlotRow, pathway: PathwayRow): Promise<number> {
+  if (firstAppointmentCandidates(slot.slotType as SlotType) === null) return 0;
+  const q = inTurnQuery(tx, orgId, slot, pathway);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sql`(select 1 from ${pathways} where ${q.where} limit 1000) ahead`);
+  return row?.n ?? 0;
+}
+
 
 export interface InTurnPatient {
   pathwayId: string;
