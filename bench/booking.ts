@@ -2,18 +2,25 @@
  * Benchmark: booking throughput over HTTP on PostgreSQL. The real server listens on a loopback port; 32
  * concurrent clients (machine-client bearer tokens, keep-alive) each book distinct free slots for distinct
  * pathways through `POST /api/v1/appointments` — the whole transaction: pathway and patient locks, slot-type,
- * overlap and one-appointment checks, the conditional capacity update, the appointment and its audit row.
- * Afterwards every slot is checked for over-booking.
+ * overlap and one-appointment checks, the conditional capacity update, the appointment, its audit row and its
+ * letter. Afterwards every slot is checked for over-booking.
+ *
+ * The clients run in a child process (a load generator of their own, as real clients would be), so the server's
+ * event loop serves requests only; `PATHFLOW_BENCH_IN_PROCESS=1` runs them on the server's event loop instead,
+ * as this benchmark did at first. Besides bookings per second and latency it prints the CPU each booking cost
+ * the server process and the PostgreSQL backends serving it, and the SQL round trips per booking: figures that
+ * vary less than throughput on a shared machine.
  *
  * Anchor, in the same run on the same server: pgbench with 32 clients running the bare equivalent
  * transaction (update a slot's count, insert an appointment, insert an audit row). Prints both, the ratio,
  * and our p50/p99 latency. Never fails because a machine is slow.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -43,6 +50,110 @@ function nhsNumbers(n: number): string[] {
     if (nhs) out.push(nhs);
   }
   return out;
+}
+
+interface Booking {
+  slotId: string;
+  pathwayId: string;
+}
+
+interface ClientRun {
+  seconds: number;
+  latencies: number[];
+  statuses: [number, number][];
+}
+
+/** `clients` concurrent keep-alive clients working through `jobs`, each booking one at a time. */
+async function runClients(base: string, token: string, jobs: Booking[], clients: number): Promise<ClientRun> {
+  let next = 0;
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < jobs.length; i = next++) {
+        const t = performance.now();
+        const res = await fetch(`${base}/api/v1/appointments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...jobs[i], outOfTurnReason: 'Benchmark' }),
+        });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies, statuses: [...statuses] };
+}
+
+interface ClientOrder {
+  base: string;
+  token: string;
+  jobs: Booking[];
+  clients: number;
+}
+
+const CLIENT_ENV = 'PATHFLOW_BENCH_BOOKING_CLIENT';
+
+// The load generator's side: this module, forked, runs one order from the parent and answers with its figures.
+if (process.env[CLIENT_ENV] === '1' && process.send) {
+  process.once('message', (order: ClientOrder) => {
+    void runClients(order.base, order.token, order.jobs, order.clients).then((run) => {
+      process.send!(run, () => process.exit(0));
+    });
+  });
+}
+
+/** Runs the clients in a child process (or in this one when asked), waiting for their figures. */
+async function runLoad(order: ClientOrder, inProcess: boolean): Promise<ClientRun> {
+  if (inProcess) return runClients(order.base, order.token, order.jobs, order.clients);
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: process.execArgv,
+    env: { ...process.env, [CLIENT_ENV]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<ClientRun>((resolve, reject) => {
+    child.once('message', (run) => resolve(run as ClientRun));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code}`)));
+    child.send(order);
+  });
+}
+
+/**
+ * Counts the queries this process sends to PostgreSQL (each one a round trip, BEGIN and COMMIT included) until
+ * `stop`: the server's, when the clients run in their own process.
+ */
+function countQueries(): { stop: () => number } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let n = 0;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    n++;
+    return original.apply(this, args);
+  };
+  return {
+    stop: () => {
+      proto.query = original;
+      return n;
+    },
+  };
+}
+
+/** CPU milliseconds (user + system) used so far by these processes, read from /proc; null where unreadable. */
+function cpuMsOf(pids: number[]): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -214,38 +325,25 @@ export async function runBookingBench(): Promise<void> {
         }),
       });
       const { access_token: token } = (await tokenRes.json()) as { access_token: string };
-      const book = async (i: number): Promise<{ ms: number; status: number }> => {
-        const started = performance.now();
-        const res = await fetch(`${base}/api/v1/appointments`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            slotId: slotRows[i]!.id,
-            pathwayId: pathwayRows[i]!.id,
-            outOfTurnReason: 'Benchmark',
-          }),
-        });
-        await res.arrayBuffer();
-        return { ms: performance.now() - started, status: res.status };
-      };
-      const runClients = async (from: number, to: number) => {
-        let next = from;
-        const latencies: number[] = [];
-        const statuses = new Map<number, number>();
-        const started = performance.now();
-        await Promise.all(
-          Array.from({ length: CLIENTS }, async () => {
-            for (let i = next++; i < to; i = next++) {
-              const r = await book(i);
-              latencies.push(r.ms);
-              statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-            }
-          }),
-        );
-        return { seconds: (performance.now() - started) / 1000, latencies, statuses };
-      };
-      await runClients(0, WARM_UP);
-      const run = await runClients(WARM_UP, total);
+      const inProcess = process.env.PATHFLOW_BENCH_IN_PROCESS === '1';
+      const jobs = slotRows.map((slot, i) => ({ slotId: slot.id, pathwayId: pathwayRows[i]!.id }));
+      await runLoad({ base, token, jobs: jobs.slice(0, WARM_UP), clients: CLIENTS }, inProcess);
+      // The PostgreSQL backends serving the pool, when the server runs on this machine: their CPU is read too.
+      const backends = (
+        await queryRows<{ pid: number }>(
+          db,
+          sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+        )
+      ).map((r) => r.pid);
+      const queries = countQueries();
+      const cpuBefore = process.cpuUsage();
+      const pgBefore = cpuMsOf(backends);
+      const run = await runLoad({ base, token, jobs: jobs.slice(WARM_UP), clients: CLIENTS }, inProcess);
+      const cpu = process.cpuUsage(cpuBefore);
+      const roundTrips = queries.stop() / BOOKINGS;
+      const pgAfter = cpuMsOf(backends);
+      const serverMs = (cpu.user + cpu.system) / 1000 / BOOKINGS;
+      const pgMs = pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / BOOKINGS;
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const perSecond = BOOKINGS / run.seconds;
       const [check] = await queryRows<{ over: number; mismatched: number; booked: number }>(
@@ -269,14 +367,15 @@ export async function runBookingBench(): Promise<void> {
         sql`insert into bench_slots select g, 0, 1000000000 from generate_series(1, 100000) g`,
       );
       const anchor = pgbenchAnchor(url);
-      const codes = [...run.statuses].map(([s, n]) => `${n}×${s}`).join(', ');
+      const codes = run.statuses.map(([s, n]) => `${n}×${s}`).join(', ');
       const lines = [
-        `booking (postgres): ${BOOKINGS} bookings of distinct slots by ${CLIENTS} concurrent HTTP clients (${codes})`,
+        `booking (postgres): ${BOOKINGS} bookings of distinct slots by ${CLIENTS} concurrent HTTP clients ${inProcess ? 'on the server’s event loop' : 'in a load-generator process'} (${codes})`,
         `    POST /api/v1/appointments: ${perSecond.toFixed(0)} bookings/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms` +
           ` | target ≥ ${TARGET_PER_SECOND}/s with p99 ≤ ${TARGET_P99_MS} ms: ${perSecond >= TARGET_PER_SECOND && percentile(sorted, 0.99) <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
         typeof anchor === 'number'
           ? `      anchor, pgbench ${CLIENTS} clients × ${PGBENCH_SECONDS} s of the bare transaction (update slot, insert appointment, insert audit): ${anchor.toFixed(0)} tps | ours / anchor ${(perSecond / anchor).toFixed(2)}`
           : `      anchor: ${anchor}`,
+        `    per booking: ${roundTrips.toFixed(1)} SQL round trips; CPU: server process ${serverMs.toFixed(2)} ms (${(cpu.system / 1000 / BOOKINGS).toFixed(2)} in the kernel)${inProcess ? ' with the clients' : ''}, PostgreSQL backends ${pgMs === null ? 'not readable here' : `${pgMs.toFixed(2)} ms`}`,
         `    afterwards: ${check?.over ?? '?'} slots over capacity, ${check?.mismatched ?? '?'} slots whose count differs from their appointments, ${check?.booked ?? '?'} places booked`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client';
+import {
+  auditLog,
+  clinicTemplates,
+  clinicTemplateVersions,
+  locations,
+  organisations,
+  slots,
+} from '../src/db/schema';
 import { ENGINES, createServerDatabase } from './support/db';
 
 const BIN = fileURLToPath(new URL('../bin/pathflow.mjs', import.meta.url));
@@ -52,7 +62,7 @@ describe.each(ENGINES)('pathflow command on %s', { timeout: 120_000 }, (engine) 
   it('explains itself with --help, for every command', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['start', 'migrate', 'seed', 'user', 'client', 'backup', 'restore'])
+    for (const cmd of ['start', 'migrate', 'seed', 'user', 'client', 'slots', 'backup', 'restore'])
       expect(top.stdout).toContain(cmd);
     for (const args of [
       ['start'],
@@ -60,6 +70,7 @@ describe.each(ENGINES)('pathflow command on %s', { timeout: 120_000 }, (engine) 
       ['seed'],
       ['user', 'add'],
       ['client', 'add'],
+      ['slots', 'extend'],
       ['backup'],
       ['restore'],
     ]) {
@@ -104,6 +115,86 @@ describe.each(ENGINES)('pathflow command on %s', { timeout: 120_000 }, (engine) 
     expect(rows).toHaveLength(1);
     expect(rows[0]!.secretHash).not.toContain(creds.client_secret);
     expect(JSON.stringify(rows)).not.toContain(creds.client_secret);
+  });
+
+  it('extends the clinics to the rolling horizon, adding nothing the second time', async () => {
+    // A clinic written straight into the database with no slots yet: Mondays 09:00–10:00, three slots.
+    const templateId = randomUUID();
+    let handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.PATHFLOW_DATA_DIR });
+    const [org] = await handle.db.select().from(organisations).where(eq(organisations.odsCode, 'XPF'));
+    const locationId = randomUUID();
+    await handle.db.insert(locations).values({
+      orgId: org!.orgId,
+      id: locationId,
+      siteCode: 'XPF99',
+      name: 'CLI test outpatients',
+      site: 'CLI test site',
+      addressLine: '1 Test Road',
+      postcode: 'LS1 3EX',
+    });
+    await handle.db.insert(clinicTemplates).values({
+      orgId: org!.orgId,
+      id: templateId,
+      name: 'CLI test clinic',
+      clinicianId: null,
+      serviceName: 'Physiotherapy',
+      locationId,
+      specialtyCode: '110',
+      createdBy: 'test',
+    });
+    await handle.db.insert(clinicTemplateVersions).values({
+      orgId: org!.orgId,
+      templateId,
+      version: 1,
+      effectiveFrom: '2026-01-05',
+      effectiveTo: null,
+      recurrence: { kind: 'weekly' },
+      sessions: [
+        {
+          weekday: 1,
+          start: '09:00',
+          end: '10:00',
+          slots: [0, 20, 40].map((offsetMinutes) => ({
+            offsetMinutes,
+            durationMinutes: 20,
+            slotType: 'new',
+            capacity: 1,
+          })),
+        },
+      ],
+      status: 'active',
+      createdBy: 'test',
+    });
+    await handle.close();
+
+    const first = await run(['slots', 'extend']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /^XPF: slots extended to \d{4}-\d{2}-\d{2} for [\d,]+ clinics?, [\d,]+ slots? created\.$/m,
+    );
+    const second = await run(['slots', 'extend', '--org', 'xpf']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^XPF: .* 0 slots created\.$/m);
+    const unknown = await run(['slots', 'extend', '--org', 'NOPE']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No organisation has ODS code NOPE/);
+
+    handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.PATHFLOW_DATA_DIR });
+    const [stored] = await handle.db
+      .select({ n: sql<number>`count(*)::int`, mondays: sql<number>`count(distinct session_date)::int` })
+      .from(slots)
+      .where(eq(slots.templateId, templateId));
+    const audited = await handle.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'Clinic.slotsExtended'), eq(auditLog.resourceId, templateId)));
+    await handle.close();
+    // Any 26 weeks from today hold 26 Mondays.
+    expect(stored).toEqual({ n: 78, mondays: 26 });
+    expect(audited.map((a) => [a.actorType, a.actorId, (a.detail as { created: number }).created])).toEqual([
+      ['system', 'pathflow-cli', 78],
+      ['system', 'pathflow-cli', 0],
+    ]);
   });
 
   it('refuses bad input with a clear message and a non-zero exit', async () => {

@@ -1,9 +1,14 @@
 import { createBrowserRouter } from 'react-router';
 import { Layout } from './components/layout';
 import { RequireSession } from './components/require-session';
+import { AllocationPage } from './pages/allocation/allocation-page';
 import { BookPage } from './pages/clinics/book-page';
+import { CancelSessionPage } from './pages/clinics/cancel-session-page';
+import { ChangeClinicPage } from './pages/clinics/change-clinic-page';
+import { ClinicChangesPage, DecideChangePage } from './pages/clinics/clinic-changes-page';
 import { ClinicPage } from './pages/clinics/clinic-page';
 import { ClinicsPage } from './pages/clinics/clinics-page';
+import { NewClinicPage } from './pages/clinics/new-clinic-page';
 import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PtlPage } from './pages/ptl/ptl-page';
@@ -34,8 +39,15 @@ export function createRouter() {
                 { path: 'referrals/import', element: <ImportPage /> },
                 { path: 'referrals/:id', element: <ReferralPage /> },
                 { path: 'clinics', element: <ClinicsPage /> },
+                // The router ranks this static path above clinics/:id, so "new" is never read as an id.
+                { path: 'clinics/new', element: <NewClinicPage /> },
                 { path: 'clinics/:id', element: <ClinicPage /> },
+                { path: 'clinics/:id/change', element: <ChangeClinicPage /> },
+                { path: 'clinics/:id/cancel', element: <CancelSessionPage /> },
+                { path: 'clinic-changes', element: <ClinicChangesPage /> },
+                { path: 'clinic-changes/:id', element: <DecideChangePage /> },
                 { path: 'slots/:id/book', element: <BookPage /> },
+                { path: 'allocation', element: <AllocationPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -1,5 +1,6 @@
 /**
- * `pathflow`: start the server, migrate, seed, add staff and machine clients, back up and restore.
+ * `pathflow`: start the server, migrate, seed, add staff and machine clients, extend clinic slots, back up and
+ * restore.
  * Every command reads the same environment as the server (DATABASE_URL or PATHFLOW_DATA_DIR, and so on).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +10,7 @@ import { AppError } from '../errors';
 import { addClient, addUser } from './accounts';
 import { backup, restore } from './backup';
 import { migrate, seed } from './database';
+import { extendSlots } from './slots';
 import { start } from './start';
 
 function positiveInt(value: string): number {
@@ -68,6 +70,15 @@ client
   .option('--org <ods>', 'ODS code of the organisation (needed when there is more than one)')
   .option('--json', 'print {"client_id", "client_secret"} as JSON')
   .action(addClient);
+
+const slotsCommand = program.command('slots').description('clinic slots');
+slotsCommand
+  .command('extend')
+  .description(
+    'generate the slots missing from every clinic over the 26-week rolling horizon from today (the server does this daily at 02:00 London time)',
+  )
+  .option('--org <ods>', 'ODS code of the organisation (default: every organisation)')
+  .action((opts: { org?: string }) => extendSlots(opts));
 
 program
   .command('backup')

@@ -5,6 +5,11 @@ import { openDatabase, type Database } from '../db/client';
 import { organisations, staffUsers } from '../db/schema';
 import { serverLogger } from '../logger';
 import { DEMO_ORG_ODS, DEMO_PASSWORD, isDatabaseEmpty, seedTrust } from '../seed';
+import { scheduleDaily } from '../jobs/daily';
+import { extendAllSlotHorizons } from '../jobs/slot-horizon';
+
+/** When the daily slot-horizon extension runs (London time: the clinics are shut). */
+export const SLOT_HORIZON_AT = '02:00';
 
 async function demoAccounts(db: Database) {
   return db
@@ -45,10 +50,34 @@ export async function start(opts: { port?: number }): Promise<void> {
   out('Press Ctrl+C to stop.');
   out('');
 
+  // Once now (the server may have been down over a 02:00), then daily. Counts only in the log.
+  const horizonJob = scheduleDaily({
+    at: SLOT_HORIZON_AT,
+    runNow: true,
+    run: async () => {
+      const results = await extendAllSlotHorizons(handle.db, new Date(), { actorId: 'slot-horizon' });
+      app.log.info(
+        {
+          job: 'slot-horizon',
+          organisations: results.length,
+          clinics: results.reduce((n, r) => n + r.templates, 0),
+          slotsCreated: results.reduce((n, r) => n + r.created, 0),
+        },
+        'slot horizon extended',
+      );
+    },
+    onError: (err) =>
+      app.log.error(
+        { job: 'slot-horizon', err: err instanceof Error ? err.name : 'Error' },
+        'slot horizon failed',
+      ),
+  });
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await horizonJob.stop();
     await app.close();
     await handle.close();
     process.exit(0);

@@ -107,3 +107,21 @@ export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return (result as { rows: T[] }).rows;
 }
+
+/**
+ * Runs SQL whose text never changes (parameters `$1`…) as a named prepared statement, and returns its rows:
+ * PostgreSQL parses and plans it once per connection instead of on every call, which matters on hot paths (a
+ * booking, the bearer-token lookup). PGlite ignores the name. Each name must always go with the same text.
+ * Rows come back as the driver gives them (no Drizzle mapping): timestamps and dates as text.
+ */
+export async function queryPrepared<T>(
+  db: Database,
+  name: string,
+  text: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const result: unknown = await db._.session
+    .prepareQuery({ sql: text, params: [...params] }, undefined, name, false)
+    .execute();
+  return (result as { rows: T[] }).rows;
+}

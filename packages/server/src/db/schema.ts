@@ -878,7 +878,9 @@ export const communications = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    index('communications_queued_idx').on(t.orgId, t.createdAt).where(sql`status = 'queued'`),
+    index('communications_queued_idx')
+      .on(t.orgId, t.createdAt)
+      .where(sql`status = 'queued'`),
     index('communications_patient_idx').on(t.orgId, t.patientId),
   ],
 );

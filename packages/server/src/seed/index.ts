@@ -1,7 +1,8 @@
 /**
  * The seeded, deterministic synthetic trust: one organisation with demo staff accounts, specialties,
- * consultants, clinic locations, patients and referral-to-treatment pathways, at demo size (loads in seconds)
- * or at the size of a large acute trust (600,000 patients, 250,000 open pathways).
+ * consultants, clinic locations, patients, referral-to-treatment pathways and clinics with their slots over
+ * the rolling horizon, at demo size (loads in seconds) or at the size of a large acute trust (600,000
+ * patients, 250,000 open pathways, about a million slots).
  *
  * The same seed and `today` always give the same data, uuids included (only the argon2 password hash differs,
  * as its salt is random). Generation never reads the clock or a random source: every date derives from `today`.
@@ -10,9 +11,17 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Role } from '@pathflow/core';
 import { queryRows, type Database, type DatabaseHandle } from '../db/client';
-import { organisations } from '../db/schema';
+import { clinicTemplateVersions, organisations } from '../db/schema';
 import { hashPassword } from '../auth/secrets';
 import { BulkInserter, type BulkColumn, type CellValue } from './bulk-insert';
+import {
+  CLINIC_TEMPLATE_COLUMNS,
+  ClinicFactory,
+  SLOT_COLUMNS,
+  WaitingList,
+  clinicShapes,
+  plannedClinicCounts,
+} from './clinics';
 import { epochDay, isoInstant } from './dates';
 import { PATHWAY_COLUMNS, PathwayFactory } from './pathways';
 import { PATIENT_COLUMNS, PatientFactory } from './patients';
@@ -45,6 +54,12 @@ export interface SeedPlan {
   /** Hospital sites (each with several outpatient departments). */
   sites: number;
   gpPractices: number;
+  /**
+   * Team clinics (registrars and specialist nurses, every weekday morning and afternoon) beside each
+   * clinician's own one or two sessions a week: what brings the large trust to the outpatient capacity its list
+   * needs.
+   */
+  teamClinics: number;
 }
 
 export const SEED_PLANS: Readonly<Record<SeedSize, Readonly<SeedPlan>>> = {
@@ -55,6 +70,7 @@ export const SEED_PLANS: Readonly<Record<SeedSize, Readonly<SeedPlan>>> = {
     clinicians: 60,
     sites: 3,
     gpPractices: 30,
+    teamClinics: 0,
   },
   large: {
     patients: 600_000,
@@ -63,6 +79,7 @@ export const SEED_PLANS: Readonly<Record<SeedSize, Readonly<SeedPlan>>> = {
     clinicians: 450,
     sites: 5,
     gpPractices: 120,
+    teamClinics: 320,
   },
 };
 
@@ -74,7 +91,10 @@ export type SeedTable =
   | 'locations'
   | 'patients'
   | 'pathways'
-  | 'rtt_events';
+  | 'rtt_events'
+  | 'clinic_templates'
+  | 'clinic_template_versions'
+  | 'slots';
 
 export interface SeedProgress {
   phase: string;
@@ -101,19 +121,28 @@ export interface SeedSummary {
 
 /** Rows per statement for the large tables: big enough to amortise the round trip, small enough to stream. */
 const BATCH_ROWS = 5_000;
+const VERSION_CHUNK = 200;
+/** For the seed-independent parts of `plannedCounts`, which need an organisation id but not the real one. */
+const PLACEHOLDER_ORG = '00000000-0000-4000-8000-000000000000';
 
 /** How many rows each table will get at a size (for progress bars that show the whole seed). */
 export function plannedCounts(size: SeedSize): Record<SeedTable, number> {
   const plan = SEED_PLANS[size];
+  // How many clinicians each specialty has does not depend on the seed, nor do the clinics' shapes.
+  const perSpecialty = generateClinicians(0, PLACEHOLDER_ORG, plan.clinicians).bySpecialty;
+  const clinics = plannedClinicCounts(
+    clinicShapes(new Map([...perSpecialty].map(([code, ids]) => [code, ids.length])), plan.teamClinics),
+  );
   return {
     organisations: 1,
     staff_users: demoAccounts().length,
     specialties: SPECIALTIES.length,
     clinicians: plan.clinicians,
-    locations: generateLocations(0, '00000000-0000-4000-8000-000000000000', DEMO_ORG_ODS, plan.sites).length,
+    locations: generateLocations(0, PLACEHOLDER_ORG, DEMO_ORG_ODS, plan.sites).length,
     patients: plan.patients,
     pathways: plan.openPathways + plan.closedPathways,
     rtt_events: plan.closedPathways,
+    ...clinics,
   };
 }
 
@@ -216,7 +245,8 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
     );
     const clinicians = generateClinicians(seed, orgId, plan.clinicians);
     await writeAll('clinicians', CLINICIAN_COLUMNS, clinicians.rows);
-    await writeAll('locations', LOCATION_COLUMNS, generateLocations(seed, orgId, odsCode, plan.sites));
+    const locations = generateLocations(seed, orgId, odsCode, plan.sites);
+    await writeAll('locations', LOCATION_COLUMNS, locations);
 
     const patients = new PatientFactory(seed, orgId, todayDay, plan.gpPractices);
     counts.patients = await stream(
@@ -224,7 +254,7 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
       'patients',
       PATIENT_COLUMNS,
       plan.patients,
-      (i) => patients.row(i),
+      indexed(plan.patients, (i) => patients.row(i)),
       report,
     );
 
@@ -242,10 +272,31 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
       'pathways',
       PATHWAY_COLUMNS,
       pathways.total,
-      (j) => pathways.row(j),
+      indexed(pathways.total, (j) => pathways.row(j)),
       report,
     );
     counts.rtt_events = await addTreatmentStops(tx, orgId);
+
+    // Clinics last: which first-appointment slots each offers follows who is waiting for it.
+    const clinics = new ClinicFactory({
+      seed,
+      orgId,
+      today,
+      asOf,
+      clinicianRows: clinicians.rows,
+      locationRows: locations,
+      teamClinics: plan.teamClinics,
+      waiting: await WaitingList.load(tx, orgId),
+    });
+    await writeAll('clinic_templates', CLINIC_TEMPLATE_COLUMNS, clinics.templateRows());
+    // Versions hold JSON, which the bulk inserter does not write: a few hundred rows, in a few statements.
+    const versions = clinics.versionRows();
+    for (let i = 0; i < versions.length; i += VERSION_CHUNK) {
+      await tx.insert(clinicTemplateVersions).values(versions.slice(i, i + VERSION_CHUNK));
+    }
+    counts.clinic_template_versions = versions.length;
+    report({ phase: 'clinic_template_versions', done: versions.length, total: versions.length });
+    counts.slots = await stream(tx, 'slots', SLOT_COLUMNS, clinics.plannedSlots, clinics.slotRows(), report);
     return counts;
   });
   const seconds = (performance.now() - started) / 1000;
@@ -266,8 +317,12 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
   };
 }
 
+function* indexed(total: number, row: (index: number) => CellValue[]): Generator<CellValue[]> {
+  for (let i = 0; i < total; i++) yield row(i);
+}
+
 /**
- * Generates `total` rows one batch at a time. Each batch is sent as soon as it is complete and the next one is
+ * Writes rows (`total` of them expected, for progress) one batch at a time. Each batch is sent as soon as it is complete and the next one is
  * generated while the server stores it (on PostgreSQL the two overlap; PGlite runs in this thread, so there they
  * simply alternate). At most one batch is in flight, so memory stays flat whatever the size.
  */
@@ -276,7 +331,7 @@ async function stream(
   table: SeedTable,
   columns: readonly BulkColumn[],
   total: number,
-  row: (index: number) => CellValue[],
+  rows: Iterable<CellValue[]>,
   report: (p: SeedProgress) => void,
 ): Promise<number> {
   const inserter = new BulkInserter(table, columns);
@@ -290,8 +345,8 @@ async function stream(
     inFlight.catch(() => undefined);
   };
   report({ phase: table, done: 0, total });
-  for (let i = 0; i < total; i++) {
-    inserter.add(row(i));
+  for (const row of rows) {
+    inserter.add(row);
     if (inserter.pending >= BATCH_ROWS) await send();
   }
   await send();

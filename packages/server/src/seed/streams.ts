@@ -11,4 +11,6 @@ export const STREAM = {
   ppids: 9,
   registrations: 10,
   gpPractices: 11,
+  clinics: 12,
+  slots: 13,
 } as const;

@@ -16,6 +16,7 @@ import {
   auditLog,
   clinicChangeRequests,
   clinicians,
+  communications,
   pathways,
   patients,
 } from '../../src/db/schema';
@@ -68,6 +69,7 @@ interface Rebooked {
   to: string;
   breachDate: string | null;
   letter: string;
+  communicationId: string;
 }
 
 describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
@@ -275,6 +277,23 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     );
     expect(rebookRows).toHaveLength(3);
     expect(rebookRows[0]!.detail).toMatchObject({ templateId: clinic.id, letter: 'rebooking-confirmation' });
+
+    // One letter for each patient moved: 'appointment-moved' about the new appointment, no cancellation letter.
+    const letters = await h.db.db
+      .select()
+      .from(communications)
+      .where(
+        and(
+          inArray(communications.appointmentId, [
+            ...Object.values(old),
+            ...body.rebooked.map((r) => r.appointmentId),
+          ]),
+          inArray(communications.kind, ['appointment-moved', 'appointment-cancelled']),
+        ),
+      );
+    expect(letters.map((l) => [l.kind, l.appointmentId, l.id]).sort()).toEqual(
+      body.rebooked.map((r) => ['appointment-moved', r.appointmentId, r.communicationId]).sort(),
+    );
   });
 
   it('reduces a session to its first slots and escalates a patient whose breach date cannot be met', async () => {

@@ -11,6 +11,7 @@ import {
   clinicChangeRequests,
   clinicTemplateVersions,
   clinicTemplates,
+  allocationPlans,
   clinicians,
   locations,
   slots,
@@ -48,6 +49,10 @@ const pools = {
   clinicLocationId: '',
   clinicChangeRequests: [] as string[],
   cancelClinicId: '',
+  /** Automatic allocation: one plan to read, and a plan per request to apply or discard. */
+  allocationPlanToRead: '',
+  allocationPlansToApply: [] as string[],
+  allocationPlansToDiscard: [] as string[],
 };
 const fromPool = (pool: string[], n: number): string => {
   const id = pool[n];
@@ -55,8 +60,60 @@ const fromPool = (pool: string[], n: number): string => {
   return id;
 };
 
+async function fillAllocationPlans(h: Harness): Promise<void> {
+  const orgId = h.fixture.orgId;
+  const zero = {
+    '18-week': 0,
+    '52-week': 0,
+    '65-week': 0,
+    '78-week': 0,
+    '104-week': 0,
+    'priority-target': 0,
+  };
+  const summary = {
+    today: '2026-11-23',
+    weeks: 2,
+    minNoticeDays: 7,
+    counts: {
+      patients: 0,
+      slots: 0,
+      places: 0,
+      booked: 0,
+      unassigned: 0,
+      reasonableOffers: 0,
+      outOfTurn: 0,
+      breaches: zero,
+      breachesAvoided: zero,
+    },
+    breachesBefore: zero,
+    breachesAfter: zero,
+    stillBreachingByReason: { 'already-breached': 0, 'no-eligible-slot-in-time': 0, capacity: 0 },
+    unassignedByReason: { 'no-eligible-slot': 0, capacity: 0 },
+  };
+  // Each plan in a specialty of its own, so that making one never supersedes another.
+  const planRows = Array.from({ length: 2 * POOL_SIZE + 1 }, (_, i) => ({
+    orgId,
+    id: randomUUID(),
+    specialtyCode: `PT${i}`,
+    fromDate: '2026-11-23',
+    toDate: '2026-12-06',
+    status: 'proposed',
+    summary,
+    assignments: [],
+    unassigned: { stillBreaching: [], unassigned: [] },
+    createdBy: 'permission-test',
+  }));
+  for (let i = 0; i < planRows.length; i += 500) {
+    await h.db.db.insert(allocationPlans).values(planRows.slice(i, i + 500));
+  }
+  pools.allocationPlanToRead = planRows[0]!.id;
+  pools.allocationPlansToApply = planRows.slice(1, 1 + POOL_SIZE).map((r) => r.id);
+  pools.allocationPlansToDiscard = planRows.slice(1 + POOL_SIZE).map((r) => r.id);
+}
+
 async function fillPools(h: Harness): Promise<void> {
   const orgId = h.fixture.orgId;
+  await fillAllocationPlans(h);
   const patientId = h.fixture.patients.bob;
   const pathwayRows = Array.from({ length: POOL_SIZE }, (_, i) => ({
     orgId,
@@ -408,7 +465,7 @@ const REFERRALS_CSV = Buffer.from(
 ).toString('base64');
 
 interface Case {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   route: string;
   url: (h: Harness, n: number) => string;
   payload?: (n: number) => unknown;
@@ -774,6 +831,37 @@ const CASES: Case[] = [
     route: '/api/v1/utilisation/flags',
     url: () => '/api/v1/utilisation/flags',
     allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/allocation-plans',
+    url: () => '/api/v1/allocation-plans',
+    payload: () => ({ specialtyCode: '120', weeks: 1, minNoticeDays: 0 }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/allocation-plans',
+    url: () => '/api/v1/allocation-plans',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/allocation-plans/:id',
+    url: () => `/api/v1/allocation-plans/${pools.allocationPlanToRead}`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/allocation-plans/:id/apply',
+    url: (_h, n) => `/api/v1/allocation-plans/${fromPool(pools.allocationPlansToApply, n)}/apply`,
+    allowed: WRITERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/allocation-plans/:id/discard',
+    url: (_h, n) => `/api/v1/allocation-plans/${fromPool(pools.allocationPlansToDiscard, n)}/discard`,
+    allowed: WRITERS,
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {

@@ -1,7 +1,7 @@
 /**
  * The synthetic trust on every engine: deterministic for a seed, different for another, realistic in shape
  * (valid test-range NHS numbers, communication needs at national shares, the national wait distribution) and
- * never seeded twice. Demo size only, so each seed loads in well under a second.
+ * never seeded twice. Demo size only, so each seed loads in a second or two.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,9 @@ const TABLES: readonly SeedTable[] = [
   'locations',
   'patients',
   'pathways',
+  'clinic_templates',
+  'clinic_template_versions',
+  'slots',
 ];
 
 /** An md5 over every row of each table, in a fixed order (password hashes left out: their salt is random). */
@@ -92,7 +95,15 @@ describe.each(ENGINES)('synthetic trust on %s', (engine) => {
 
   it('gives different data for a different seed', async () => {
     const [fa, fc] = await Promise.all([fingerprint(a.db), fingerprint(c.db)]);
-    for (const table of ['organisations', 'staff_users', 'clinicians', 'patients', 'pathways']) {
+    for (const table of [
+      'organisations',
+      'staff_users',
+      'clinicians',
+      'patients',
+      'pathways',
+      'clinic_templates',
+      'slots',
+    ]) {
       expect(fc[table], table).not.toBe(fa[table]);
     }
     const shared = await one<{ n: number }>(
@@ -364,5 +375,16 @@ describe.each(ENGINES)('synthetic trust on %s', (engine) => {
     );
     expect(s.latest <= '2025-06-30').toBe(true);
     expect(s.earliest >= '2023-12-01').toBe(true);
+    // Clinics too: version 1 from that day, and slots over the 26 weeks from it.
+    const clinics = await one<{ from: string; first: string; last: string; n: number }>(
+      c.db,
+      sql`select (select min(effective_from)::text from clinic_template_versions) as from,
+                 min(session_date)::text as first, max(session_date)::text as last, count(*)::int as n
+            from slots`,
+    );
+    expect(clinics.from).toBe('2025-06-30');
+    expect(clinics.first >= '2025-06-30' && clinics.first <= '2025-07-04').toBe(true);
+    expect(clinics.last <= '2025-12-28' && clinics.last >= '2025-12-22').toBe(true);
+    expect(clinics.n).toBe(plannedCounts('demo').slots);
   });
 });

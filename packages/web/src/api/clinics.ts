@@ -1,8 +1,9 @@
 /**
- * Typed calls to the clinic and booking endpoints: `/api/v1/clinics`, `/slots/:id/in-turn`, `/appointments`
+ * Typed calls to the clinic and booking endpoints: `/api/v1/clinics` (templates, versions, cancellations,
+ * escalations), `/clinic-change-requests`, `/clinicians`, `/locations`, `/slots/:id/in-turn`, `/appointments`
  * and `/utilisation`. The shapes follow the server's OpenAPI description (`GET /api/v1/openapi.json`).
  */
-import type { ReferralPriority } from '@pathflow/core';
+import type { Patient, Recurrence, ReferralPriority, SlotType, TemplateSession } from '@pathflow/core';
 import { api } from './client';
 
 const BASE = '/api/v1';
@@ -20,6 +21,37 @@ export interface ClinicSummary {
   freeSlots: number;
 }
 
+export interface ClinicVersion {
+  version: number;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  recurrence: Recurrence;
+  sessions: TemplateSession[];
+  /** active, pending-approval, rejected or superseded. */
+  status: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface ChangeRequest {
+  id: string;
+  templateId: string;
+  clinicName: string;
+  /** new-version or cancel-session. */
+  kind: string;
+  version: number | null;
+  sessionDate: string | null;
+  firstAffectedDate: string;
+  reason: string;
+  /** requested, approved or rejected. */
+  status: string;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+}
+
 export interface Clinic {
   id: string;
   name: string;
@@ -27,7 +59,106 @@ export interface Clinic {
   serviceName: string | null;
   locationId: string;
   specialtyCode: string;
-  versions: { version: number; effectiveFrom: string; effectiveTo: string | null; status: string }[];
+  versions: ClinicVersion[];
+  pendingRequests: ChangeRequest[];
+}
+
+/** A template version as sent: the fields of `POST /clinics` and `POST /clinics/:id/versions` they share. */
+export interface VersionFields {
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  recurrence: Recurrence;
+  sessions: { weekday: number; start: string; end: string; slots: SlotLayout[] }[];
+}
+
+export interface SlotLayout {
+  offsetMinutes: number;
+  durationMinutes: number;
+  slotType: SlotType;
+  capacity: number;
+}
+
+export interface NewClinic extends VersionFields {
+  name: string;
+  clinicianId: string | null;
+  serviceName: string | null;
+  locationId: string;
+  specialtyCode: string;
+}
+
+export interface Displaced {
+  slotId: string;
+  startsAt: string;
+  reason: string;
+  appointments: number;
+  message: string;
+}
+
+export interface ApplyResult {
+  version: number;
+  created: number;
+  removed: number;
+  kept: number;
+  displaced: Displaced[];
+  displacedAppointments: number;
+}
+
+export type NewVersionOutcome =
+  | ({ status: 'active' } & ApplyResult)
+  | { status: 'pending-approval'; version: number; requestId: string; firstAffectedDate: string };
+
+export interface Cancellation {
+  sessionDate: string;
+  sessionIndex: number | null;
+  cancelledSlots: number;
+  keptSlots: number;
+  cancelledAppointments: number;
+  rebooked: {
+    appointmentId: string;
+    replacesId: string;
+    pathwayId: string;
+    from: string;
+    to: string;
+    breachDate: string | null;
+  }[];
+  escalated: { appointmentId: string; pathwayId: string; reason: string; breachDate: string | null }[];
+}
+
+export type CancelOutcome =
+  | ({ status: 'applied' } & Cancellation)
+  | { status: 'pending-approval'; requestId: string; firstAffectedDate: string };
+
+export interface Decision {
+  request: ChangeRequest;
+  applied: ApplyResult | null;
+  cancellation: Cancellation | null;
+}
+
+export interface Escalation {
+  appointmentId: string;
+  pathwayId: string;
+  patientId: string | null;
+  reason: string;
+  breachDate: string | null;
+  /** session-cancelled or version-change. */
+  cause: string;
+  escalatedAt: string;
+  /** The pathway has an appointment booked now. */
+  bookedSince: boolean;
+}
+
+export interface Clinician {
+  id: string;
+  name: string;
+  specialtyCode: string;
+  grade: string;
+}
+
+export interface Location {
+  id: string;
+  name: string;
+  site: string;
+  siteCode: string;
 }
 
 export interface Slot {
@@ -85,6 +216,44 @@ export const getClinics = (signal?: AbortSignal) =>
 
 export const getClinic = (clinicId: string, signal?: AbortSignal) =>
   api.get<Clinic>(`${BASE}/clinics/${id(clinicId)}`, { signal });
+
+export const createClinic = (body: NewClinic) =>
+  api.post<{ id: string; name: string; version: number; slotsCreated: number }>(`${BASE}/clinics`, body);
+
+export const addClinicVersion = (clinicId: string, body: VersionFields & { reason: string }) =>
+  api.post<NewVersionOutcome>(`${BASE}/clinics/${id(clinicId)}/versions`, body);
+
+export const cancelClinicSession = (
+  clinicId: string,
+  body: { date: string; sessionIndex?: number; keepSlots?: number; reason: string },
+) => api.post<CancelOutcome>(`${BASE}/clinics/${id(clinicId)}/sessions/cancel`, body);
+
+export const getChangeRequests = (status: 'requested' | 'approved' | 'rejected', signal?: AbortSignal) =>
+  api
+    .get<{ requests: ChangeRequest[] }>(`${BASE}/clinic-change-requests?status=${status}`, { signal })
+    .then((a) => a.requests);
+
+export const decideChangeRequest = (requestId: string, body: { approve: boolean; reason: string }) =>
+  api.post<Decision>(`${BASE}/clinic-change-requests/${id(requestId)}/decision`, body);
+
+export const getEscalations = (clinicId: string, signal?: AbortSignal) =>
+  api
+    .get<{ escalations: Escalation[] }>(`${BASE}/clinics/${id(clinicId)}/escalations`, { signal })
+    .then((a) => a.escalations);
+
+/** One patient's details (the read is audited by the server). */
+export const getPatient = (patientId: string, signal?: AbortSignal) =>
+  api.get<Patient>(`${BASE}/patients/${id(patientId)}`, { signal });
+
+export const getClinicians = (specialty?: string, signal?: AbortSignal) =>
+  api
+    .get<{
+      clinicians: Clinician[];
+    }>(`${BASE}/clinicians${specialty ? `?specialty=${encodeURIComponent(specialty)}` : ''}`, { signal })
+    .then((a) => a.clinicians);
+
+export const getLocations = (signal?: AbortSignal) =>
+  api.get<{ locations: Location[] }>(`${BASE}/locations`, { signal }).then((a) => a.locations);
 
 export const getClinicSlots = (clinicId: string, from: string, to: string, signal?: AbortSignal) =>
   api

@@ -26,6 +26,21 @@ export function HomePage() {
               <li>
                 <Link to="/clinics">Clinics</Link>
               </li>
+              {user.permissions.includes('Clinic.write') && user.permissions.includes('Organization.read') ? (
+                <li>
+                  <Link to="/clinics/new">Set up a clinic</Link>
+                </li>
+              ) : null}
+              {user.permissions.includes('ClinicChange.write') ? (
+                <li>
+                  <Link to="/clinic-changes">Clinic changes to approve</Link>
+                </li>
+              ) : null}
+              {user.permissions.includes('Appointment.write') ? (
+                <li>
+                  <Link to="/allocation">Book a waiting list automatically</Link>
+                </li>
+              ) : null}
             </ul>
           </section>
         ) : null}

@@ -8,7 +8,7 @@ import {
   type SlotType,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
-import { appointments, pathways, patients, slots } from '../../db/schema';
+import { appointments, pathways, patientUnavailability, patients, slots } from '../../db/schema';
 import { actorOf, writeAuditForMany } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { notFound } from '../../errors';
@@ -19,12 +19,14 @@ type PathwayRow = typeof pathways.$inferSelect;
 /**
  * Waiting pathways that a slot suits for a first appointment and that come before `pathway` in turn (or all
  * of them, in turn, when `pathway` is null): clinical priority, then earliest clock start (the earliest
- * breach date), then earliest referral. Pathways with an appointment already booked are left out.
+ * breach date), then earliest referral. Pathways with an appointment already booked are left out, and so are
+ * patients who have said they cannot come in on the slot's session date: they are not "in turn" for a day they
+ * cannot attend, so booking the next patient who can is not out of turn.
  */
 export function inTurnQuery(
   tx: Database,
   orgId: string,
-  slot: Pick<SlotRow, 'specialtyCode' | 'clinicianId' | 'slotType'>,
+  slot: Pick<SlotRow, 'specialtyCode' | 'clinicianId' | 'slotType' | 'sessionDate'>,
   before: Pick<PathwayRow, 'id' | 'priority' | 'rttPeriodStart' | 'referralReceivedDate'> | null,
 ) {
   const candidates = firstAppointmentCandidates(slot.slotType as SlotType);
@@ -39,6 +41,9 @@ export function inTurnQuery(
       : sql`${pathways.clinicType} is distinct from 'procedure'`,
     sql`not exists (select 1 from ${appointments} a where a.org_id = ${pathways.orgId}
           and a.pathway_id = ${pathways.id} and a.status in ('booked', 'attended'))`,
+    sql`not exists (select 1 from ${patientUnavailability} u where u.org_id = ${pathways.orgId}
+          and u.patient_id = ${pathways.patientId} and u.removed_at is null
+          and u.to_date >= ${slot.sessionDate}::date and u.from_date <= ${slot.sessionDate}::date)`,
   ];
   if (slot.clinicianId !== null) {
     where.push(sql`(${pathways.clinicianId} is null or ${pathways.clinicianId} = ${slot.clinicianId})`);
@@ -59,7 +64,12 @@ export function inTurnQuery(
 }
 
 /** How many waiting patients come before this pathway in turn for this slot (0: it is in turn). */
-export async function aheadInTurn(tx: Database, orgId: string, slot: SlotRow, pathway: PathwayRow): Promise<number> {
+export async function aheadInTurn(
+  tx: Database,
+  orgId: string,
+  slot: SlotRow,
+  pathway: PathwayRow,
+): Promise<number> {
   if (firstAppointmentCandidates(slot.slotType as SlotType) === null) return 0;
   const q = inTurnQuery(tx, orgId, slot, pathway);
   const [row] = await tx
@@ -67,7 +77,6 @@ export async function aheadInTurn(tx: Database, orgId: string, slot: SlotRow, pa
     .from(sql`(select 1 from ${pathways} where ${q.where} limit 1000) ahead`);
   return row?.n ?? 0;
 }
-
 
 export interface InTurnPatient {
   pathwayId: string;

@@ -6,10 +6,12 @@
  * `booked + held > capacity` whatever the code does. A patient is never in two overlapping appointments: the
  * patient's row is locked while the overlap is checked and the appointment written, so two clerks booking the
  * same patient at once are applied one after the other. A pathway has one booked appointment at a time (a
- * second is a reschedule).
+ * second is a reschedule). Booking, moving and cancelling an appointment each queue one letter to the patient
+ * (the communications outbox) in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, lte, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   acceptedSlotTypes,
   isReasonableOffer,
@@ -19,12 +21,13 @@ import {
   type RttPriority,
   type SlotType,
 } from '@pathflow/core';
-import type { Database } from '../../db/client';
-import { appointments, pathways, patients, slotHolds, slots } from '../../db/schema';
-import { audit } from '../../audit/audit';
+import { queryPrepared, type Database } from '../../db/client';
+import { appointments, pathways, slotHolds, slots } from '../../db/schema';
+import { AUDIT_ROW_COLUMNS, actorOf, audit, auditRowValues } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
 import { londonToday } from '../../clock';
+import { queueCommunications, type QueuedCommunication } from '../communications/outbox';
 import { aheadInTurn } from './in-turn';
 
 type SlotRow = typeof slots.$inferSelect;
@@ -146,13 +149,17 @@ async function stageOf(tx: Database, orgId: string, pathwayId: string): Promise<
   return seen ? 'follow-up' : 'first';
 }
 
-/** The checks every booking and hold makes of a slot and a pathway; throws the first that fails. */
-async function checkSuits(
-  tx: Database,
-  ctx: RequestContext,
-  slot: SlotRow,
-  pathway: PathwayRow,
-): Promise<AppointmentStage> {
+/** The slot types a pathway's appointment at this stage may be booked into (core's rule). */
+function acceptedFor(pathway: PathwayRow, stage: AppointmentStage): SlotType[] {
+  return acceptedSlotTypes({
+    priority: pathway.priority as RttPriority,
+    clinicType: pathway.clinicType,
+    stage,
+  });
+}
+
+/** The checks of a slot and a pathway that need nothing else read; throws the first that fails. */
+function checkOpenAndSpecialty(ctx: RequestContext, slot: SlotRow, pathway: PathwayRow): void {
   if (slot.status !== 'open') {
     throw unavailable('The clinic for this slot has been cancelled: choose another slot');
   }
@@ -168,55 +175,40 @@ async function checkSuits(
       `This slot is in specialty ${slot.specialtyCode}, but the pathway is in specialty ${pathway.specialtyCode}`,
     );
   }
-  const stage = await stageOf(tx, ctx.principal.orgId, pathway.id);
-  const accepted = acceptedSlotTypes({
-    priority: pathway.priority as RttPriority,
-    clinicType: pathway.clinicType,
-    stage,
-  });
-  if (!accepted.includes(slot.slotType as SlotType)) {
-    throw rule(
-      '/body/slotId',
-      `A ${slot.slotType} slot does not suit this ${stage === 'first' ? `${pathway.priority} first` : 'follow-up'} appointment: use a ${accepted.join(' or ')} slot`,
-    );
-  }
-  return stage;
 }
 
-/** Locks the patient and refuses a booking that overlaps another of the patient's appointments. */
-async function checkNoOverlap(
+const unsuitable = (slot: SlotRow, pathway: PathwayRow, stage: AppointmentStage): AppError =>
+  rule(
+    '/body/slotId',
+    `A ${slot.slotType} slot does not suit this ${stage === 'first' ? `${pathway.priority} first` : 'follow-up'} appointment: use a ${acceptedFor(pathway, stage).join(' or ')} slot`,
+  );
+
+const overlapping = (): AppError =>
+  new AppError(
+    'conflict',
+    'The patient already has an appointment at that time: choose a slot that does not overlap it',
+    { errors: [{ field: '/body/slotId', message: 'overlaps another of the patient’s appointments' }] },
+  );
+
+const holdUnusable = (): AppError =>
+  rule(
+    '/body/holdId',
+    'The hold has expired or is not for this slot and pathway: book again without it, or hold the slot again',
+  );
+
+/** The checks every hold makes of a slot and a pathway; throws the first that fails. */
+async function checkSuits(
   tx: Database,
-  orgId: string,
-  patientId: string,
+  ctx: RequestContext,
   slot: SlotRow,
-  except: string | null,
-): Promise<void> {
-  await tx
-    .select({ id: patients.id })
-    .from(patients)
-    .where(and(eq(patients.orgId, orgId), eq(patients.id, patientId)))
-    .for('update');
-  const clash = await tx
-    .select({ startsAt: appointments.startsAt })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.orgId, orgId),
-        eq(appointments.patientId, patientId),
-        eq(appointments.status, 'booked'),
-        sql`${appointments.startsAt} < ${slot.endsAt.toISOString()}::timestamptz`,
-        sql`${appointments.endsAt} > ${slot.startsAt.toISOString()}::timestamptz`,
-        except === null ? sql`true` : ne(appointments.id, except),
-      ),
-    )
-    .limit(1);
-  if (clash.length > 0) {
-    throw new AppError(
-      'conflict',
-      'The patient already has an appointment at that time: choose a slot that does not overlap it',
-      { errors: [{ field: '/body/slotId', message: 'overlaps another of the patient’s appointments' }] },
-    );
+  pathway: PathwayRow,
+): Promise<AppointmentStage> {
+  checkOpenAndSpecialty(ctx, slot, pathway);
+  const stage = await stageOf(tx, ctx.principal.orgId, pathway.id);
+  if (!acceptedFor(pathway, stage).includes(slot.slotType as SlotType)) {
+    throw unsuitable(slot, pathway, stage);
   }
+  return stage;
 }
 
 export interface HoldInput {
@@ -271,45 +263,6 @@ export interface BookInput {
   outOfTurnReason?: string | undefined;
 }
 
-/** Takes a place in the slot: the hold's, or a free one. Throws `slot_unavailable` when none is left. */
-async function takePlace(
-  tx: Database,
-  ctx: RequestContext,
-  slot: SlotRow,
-  pathwayId: string,
-  holdId: string | undefined,
-): Promise<void> {
-  const orgId = ctx.principal.orgId;
-  if (holdId !== undefined) {
-    const used = await tx
-      .update(slotHolds)
-      .set({ status: 'booked' })
-      .where(
-        and(
-          eq(slotHolds.orgId, orgId),
-          eq(slotHolds.id, holdId),
-          eq(slotHolds.slotId, slot.id),
-          eq(slotHolds.pathwayId, pathwayId),
-          eq(slotHolds.status, 'active'),
-          gt(slotHolds.expiresAt, ctx.now),
-        ),
-      )
-      .returning({ id: slotHolds.id });
-    if (used.length === 0) {
-      throw rule(
-        '/body/holdId',
-        'The hold has expired or is not for this slot and pathway: book again without it, or hold the slot again',
-      );
-    }
-    await tx
-      .update(slots)
-      .set({ held: sql`${slots.held} - 1`, booked: sql`${slots.booked} + 1` })
-      .where(and(eq(slots.orgId, orgId), eq(slots.id, slot.id)));
-    return;
-  }
-  await takeFreePlace(tx, ctx, slot, 'booked');
-}
-
 /**
  * Takes one free place in the slot, as a hold or a booking, with one conditional update: it succeeds only
  * while the slot is open and `booked + held < capacity`, so concurrent requests can never over-book it.
@@ -346,9 +299,194 @@ async function givePlaceBack(tx: Database, orgId: string, slotId: string): Promi
     .where(and(eq(slots.orgId, orgId), eq(slots.id, slotId)));
 }
 
+/** A table's columns, and a row of it read back from `<alias><i>` output names with Drizzle's own mapping. */
+function rowReader<T>(table: PgTable, alias: string) {
+  const columns: [string, PgColumn][] = Object.entries(getTableColumns(table));
+  return {
+    select: columns.map(([, c], i) => `${alias}."${c.name}" as ${alias}${i}`).join(', '),
+    read: (raw: Record<string, unknown>): T =>
+      Object.fromEntries(
+        columns.map(([key, c], i) => {
+          const v = raw[`${alias}${i}`];
+          return [key, v === null || v === undefined ? null : c.mapFromDriverValue(v)];
+        }),
+      ) as T,
+  };
+}
+
+const pathwayReader = rowReader<PathwayRow>(pathways, 'p');
+const slotReader = rowReader<SlotRow>(slots, 's');
+
+/** Locks the pathway and then its patient (the order every booking takes) and reads the slot, in one statement. */
+const LOCK_FOR_BOOKING = `select ${pathwayReader.select}, ${slotReader.select}
+  from pathways p
+  join patients pt on pt.org_id = p.org_id and pt.id = p.patient_id
+  left join slots s on s.org_id = p.org_id and s.id = $3
+ where p.org_id = $1 and p.id = $2
+   for update of p, pt`;
+
+async function lockForBooking(
+  tx: Database,
+  orgId: string,
+  pathwayId: string,
+  slotId: string,
+): Promise<{ pathway: PathwayRow; slot: SlotRow }> {
+  const [raw] = await queryPrepared<Record<string, unknown>>(tx, 'pathflow_book_lock_v1', LOCK_FOR_BOOKING, [
+    orgId,
+    pathwayId,
+    slotId,
+  ]);
+  if (!raw) throw notFound('Pathway');
+  const slot = slotReader.read(raw);
+  if (slot.id === null) throw notFound('Slot');
+  return { pathway: pathwayReader.read(raw), slot };
+}
+
+/** The columns of a letter in the outbox, as `queueCommunications` writes them, with their SQL types. */
+const LETTER_COLUMNS = [
+  ['org_id', 'uuid'],
+  ['id', 'uuid'],
+  ['patient_id', 'uuid'],
+  ['pathway_id', 'uuid'],
+  ['appointment_id', 'uuid'],
+  ['kind', 'text'],
+  ['channel', 'text'],
+  ['status', 'text'],
+  ['detail', 'jsonb'],
+  ['created_by', 'text'],
+  ['created_at', 'timestamptz'],
+] as const;
+
+/** The same row as `queueCommunications` writes for `letter`, in the order of `LETTER_COLUMNS`. */
+function letterValues(ctx: RequestContext, letter: QueuedCommunication): (string | null)[] {
+  return [
+    ctx.principal.orgId,
+    randomUUID(),
+    letter.patientId,
+    letter.pathwayId ?? null,
+    letter.appointmentId ?? null,
+    letter.kind,
+    letter.channel ?? 'letter',
+    'queued',
+    letter.detail === undefined ? null : JSON.stringify(letter.detail),
+    ctx.principal.id,
+    ctx.now.toISOString(),
+  ];
+}
+
+/** The booking statement's parameters, by name: `$n` is the n-th. */
+const BOOK_PARAMS = [
+  'org',
+  'pathway',
+  'patient',
+  'slot',
+  'except',
+  'starts',
+  'ends',
+  'fitsFirst',
+  'fitsFollowUp',
+  'inTurn',
+  'hold',
+  'now',
+  'id',
+  'slotType',
+  'today',
+  'notice',
+  'reasonable',
+  'reason',
+  'bookedBy',
+] as const;
+type BookParam = (typeof BOOK_PARAMS)[number];
+const $ = (name: BookParam): string => `$${BOOK_PARAMS.indexOf(name) + 1}`;
+/** `select $a::t, $b::u, …` over parameters numbered from `from`, one per column. */
+const selectParams = (columns: readonly (readonly [string, string])[], from: number): string =>
+  columns.map(([, type], i) => `$${from + i}::${type}`).join(', ');
+const AUDIT_FROM = BOOK_PARAMS.length + 1;
+const LETTER_FROM = AUDIT_FROM + AUDIT_ROW_COLUMNS.length;
+
+/** A free place: one conditional update, so concurrent bookings can never over-book the slot. */
+const TAKE_FREE_PLACE = `
+  taken as (
+    update slots set booked = booked + 1
+     where org_id = ${$('org')} and id = ${$('slot')} and status = 'open' and booked + held < capacity
+       and (select ok from go)
+    returning id),
+  hold as (select null::uuid as id where ${$('hold')}::uuid is not null and false)`;
+
+/** The hold's place: the hold is used (if still active and for this slot and pathway), then counted as booked. */
+const TAKE_HELD_PLACE = `
+  hold as (
+    update slot_holds set status = 'booked'
+     where org_id = ${$('org')} and id = ${$('hold')}::uuid and slot_id = ${$('slot')} and pathway_id = ${$('pathway')}
+       and status = 'active' and expires_at > ${$('now')}::timestamptz and (select ok from go)
+    returning id),
+  taken as (
+    update slots set held = held - 1, booked = booked + 1
+     where org_id = ${$('org')} and id = ${$('slot')} and exists (select 1 from hold)
+    returning id)`;
+
+/**
+ * The booking, after the locks: the rules that read other appointments, then — only when they all pass — the
+ * place, the appointment, its audit row and its letter. Answers with what the rules found, for the refusal.
+ */
+const bookingStatement = (takePlace: string): string => `
+with chk as (
+  select
+    exists (select 1 from appointments a where a.org_id = ${$('org')} and a.pathway_id = ${$('pathway')}
+             and a.status = 'attended') as seen,
+    exists (select 1 from appointments a where a.org_id = ${$('org')} and a.pathway_id = ${$('pathway')}
+             and a.status = 'booked' and a.id is distinct from ${$('except')}::uuid) as "pathwayBooked",
+    exists (select 1 from appointments a where a.org_id = ${$('org')} and a.patient_id = ${$('patient')}
+             and a.status = 'booked' and a.starts_at < ${$('ends')}::timestamptz
+             and a.ends_at > ${$('starts')}::timestamptz and a.id is distinct from ${$('except')}::uuid) as clash),
+go as (
+  select (case when seen then ${$('fitsFollowUp')}::boolean else ${$('fitsFirst')}::boolean end)
+         and not "pathwayBooked" and not clash and (seen or ${$('inTurn')}::boolean) as ok
+    from chk),
+${takePlace},
+appt as (
+  insert into appointments (org_id, id, slot_id, pathway_id, patient_id, starts_at, ends_at, slot_type, status,
+                            offered_on, notice_days, reasonable_offer, out_of_turn_reason, replaces_id,
+                            booked_by, booked_at)
+  select ${$('org')}::uuid, ${$('id')}::uuid, ${$('slot')}::uuid, ${$('pathway')}::uuid, ${$('patient')}::uuid,
+         ${$('starts')}::timestamptz, ${$('ends')}::timestamptz, ${$('slotType')}::text, 'booked', ${$('today')}::date,
+         ${$('notice')}::int, ${$('reasonable')}::boolean, ${$('reason')}::text, ${$('except')}::uuid,
+         ${$('bookedBy')}::text, ${$('now')}::timestamptz
+    from taken
+  returning id),
+audited as (
+  insert into audit_log (${AUDIT_ROW_COLUMNS.map(([c]) => c).join(', ')})
+  select ${selectParams(AUDIT_ROW_COLUMNS, AUDIT_FROM)} from appt),
+lettered as (
+  insert into communications (${LETTER_COLUMNS.map(([c]) => c).join(', ')})
+  select ${selectParams(LETTER_COLUMNS, LETTER_FROM)} from appt)
+select seen, "pathwayBooked", clash, (select count(*) from taken)::int as taken,
+       (select count(*) from hold)::int as "holdUsed"
+  from chk`;
+
+const BOOK_FREE = bookingStatement(TAKE_FREE_PLACE);
+const BOOK_HELD = bookingStatement(TAKE_HELD_PLACE);
+
+interface BookingChecks {
+  /** The patient has attended an appointment on this pathway: this one is a follow-up. */
+  seen: boolean;
+  pathwayBooked: boolean;
+  clash: boolean;
+  /** Rows written by the update of the slot (0 or 1), and by using the hold (0 or 1). */
+  taken: number;
+  holdUsed: number;
+}
+
 /**
  * Books an appointment inside the caller's transaction (see the module comment). `replaces` is the booked
- * appointment a reschedule moves: it is left out of the one-appointment and overlap checks.
+ * appointment a reschedule moves (or the cancelled one a rebooking replaces): it is left out of the
+ * one-appointment and overlap checks, and the letter queued says the appointment moved.
+ *
+ * Two statements (a third counts the patients ahead when booking in turn): the locks, then the rest. The rules that read other appointments must run after the pathway and patient are
+ * locked (a new statement in READ COMMITTED sees whatever the lock holder committed), so they sit in one
+ * statement with the writes they guard: the checks, the conditional update of the slot, the appointment, its
+ * audit row and its letter. The writes happen only when every check passes; what the checks found then says
+ * which refusal to answer with, in the order the rules are documented.
  */
 export async function bookInTx(
   tx: Database,
@@ -358,41 +496,17 @@ export async function bookInTx(
 ): Promise<AppointmentView> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
-  const pathway = await lockPathway(tx, orgId, input.pathwayId);
-  const slot = await loadSlot(tx, orgId, input.slotId);
-  const stage = await checkSuits(tx, ctx, slot, pathway);
-  const [current] = await tx
-    .select({ id: appointments.id, startsAt: appointments.startsAt })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.orgId, orgId),
-        eq(appointments.pathwayId, pathway.id),
-        eq(appointments.status, 'booked'),
-        replaces === null ? sql`true` : ne(appointments.id, replaces.id),
-      ),
-    )
-    .limit(1);
-  if (current) {
-    throw new AppError(
-      'conflict',
-      'This pathway already has an appointment booked: reschedule that appointment instead',
-      { errors: [{ field: '/body/pathwayId', message: 'already has an appointment booked' }] },
-    );
-  }
-  await checkNoOverlap(tx, orgId, pathway.patientId, slot, replaces?.id ?? null);
+  const { pathway, slot } = await lockForBooking(tx, orgId, input.pathwayId, input.slotId);
+  checkOpenAndSpecialty(ctx, slot, pathway);
+  const fits = (stage: AppointmentStage) => acceptedFor(pathway, stage).includes(slot.slotType as SlotType);
   const reason = input.outOfTurnReason?.trim() || null;
-  // A reschedule moves a patient already booked: the turn was taken when they were first booked.
-  if (stage === 'first' && reason === null && input.holdId === undefined && replaces === null) {
-    const ahead = await aheadInTurn(tx, orgId, slot, pathway);
-    if (ahead > 0) {
-      throw rule(
-        '/body/outOfTurnReason',
-        `${ahead >= 1000 ? 'More than 999' : ahead} ${ahead === 1 ? 'patient is' : 'patients are'} due to be booked before this one for this slot. Book in turn, or give the reason for booking out of turn.`,
-      );
-    }
-  }
-  await takePlace(tx, ctx, slot, pathway.id, input.holdId);
+  const holdId = input.holdId ?? null;
+  // A reschedule moves a patient already booked: the turn was taken when they were first booked. A follow-up
+  // has no turn: the count is used only when the statement below finds this is a first appointment.
+  const ahead =
+    reason === null && holdId === null && replaces === null ? await aheadInTurn(tx, orgId, slot, pathway) : 0;
+  if (holdId === null) await releaseExpiredHolds(tx, orgId, slot, ctx.now);
+
   const slotDate = londonDateOfEpochMilliseconds(slot.startsAt.getTime());
   const offer = { madeOn: today, offeredFor: slotDate };
   const row: AppointmentRow = {
@@ -418,14 +532,76 @@ export async function bookInTx(
     bookedBy: ctx.principal.id,
     bookedAt: ctx.now,
   };
-  await tx.insert(appointments).values(row);
-  await audit(tx, ctx, {
+  const starts = slot.startsAt.toISOString();
+  const ends = slot.endsAt.toISOString();
+  const values: Record<BookParam, unknown> = {
+    org: orgId,
+    pathway: pathway.id,
+    patient: pathway.patientId,
+    slot: slot.id,
+    except: replaces?.id ?? null,
+    starts,
+    ends,
+    fitsFirst: fits('first'),
+    fitsFollowUp: fits('follow-up'),
+    inTurn: ahead === 0,
+    hold: holdId,
+    now: ctx.now.toISOString(),
+    id: row.id,
+    slotType: slot.slotType,
+    today,
+    notice: row.noticeDays,
+    reasonable: row.reasonableOffer,
+    reason,
+    bookedBy: ctx.principal.id,
+  };
+  const audited = auditRowValues(actorOf(ctx), {
     action: 'Appointment.create',
     resourceType: 'Appointment',
     resourceId: row.id,
     patientId: pathway.patientId,
     detail: { slotId: slot.id, pathwayId: pathway.id, outOfTurn: reason !== null },
   });
+  const letter = letterValues(ctx, {
+    patientId: pathway.patientId,
+    pathwayId: pathway.id,
+    appointmentId: row.id,
+    kind: replaces === null ? 'appointment-booked' : 'appointment-moved',
+    detail: {
+      slotId: slot.id,
+      startsAt: starts,
+      endsAt: ends,
+      noticeDays: row.noticeDays,
+      reasonableOffer: row.reasonableOffer,
+      ...(replaces === null
+        ? {}
+        : { replacesId: replaces.id, fromStartsAt: replaces.startsAt.toISOString() }),
+    },
+  });
+  const [checks] = await queryPrepared<BookingChecks>(
+    tx,
+    holdId === null ? 'pathflow_book_free_v1' : 'pathflow_book_held_v1',
+    holdId === null ? BOOK_FREE : BOOK_HELD,
+    [...BOOK_PARAMS.map((k) => values[k]), ...audited, ...letter],
+  );
+  const stage: AppointmentStage = checks!.seen ? 'follow-up' : 'first';
+  if (!fits(stage)) throw unsuitable(slot, pathway, stage);
+  if (checks!.pathwayBooked) {
+    throw new AppError(
+      'conflict',
+      'This pathway already has an appointment booked: reschedule that appointment instead',
+      { errors: [{ field: '/body/pathwayId', message: 'already has an appointment booked' }] },
+    );
+  }
+  if (checks!.clash) throw overlapping();
+  if (stage === 'first' && ahead > 0) {
+    throw rule(
+      '/body/outOfTurnReason',
+      `${ahead >= 1000 ? 'More than 999' : ahead} ${ahead === 1 ? 'patient is' : 'patients are'} due to be booked before this one for this slot. Book in turn, or give the reason for booking out of turn.`,
+    );
+  }
+  if (holdId !== null && checks!.holdUsed === 0) throw holdUnusable();
+  if (checks!.taken === 0) throw unavailable('This slot is fully booked: choose another slot');
   return appointmentView(row);
 }
 
@@ -474,6 +650,19 @@ async function cancelInTx(
     patientId: a.patientId,
     detail: { by: input.by },
   });
+  // A reschedule's letter is the new appointment's ("moved"), queued by bookInTx: one letter, not two.
+  if (status === 'cancelled') {
+    await queueCommunications(tx, ctx, [
+      {
+        patientId: a.patientId,
+        pathwayId: a.pathwayId,
+        appointmentId: a.id,
+        kind: 'appointment-cancelled',
+        // Who cancelled, not the reason: it is free text and may say things about the patient.
+        detail: { slotId: a.slotId, startsAt: a.startsAt.toISOString(), cancelledBy: input.by },
+      },
+    ]);
+  }
   return updated!;
 }
 

@@ -11,11 +11,10 @@
  * Applying, in one transaction with the template's row locked: active holds on the cancelled slots are
  * released; their booked appointments are cancelled by the hospital with the reason (the places given back,
  * through the booking service); the slots become 'cancelled'; then the patients are rebooked automatically
- * (`rebook.ts`) and those who cannot be rebooked by their breach date are escalated.
+ * (`rebook.ts`) and those who cannot be rebooked by their breach date are escalated; each patient gets one
+ * letter queued ('appointment-moved' or 'appointment-cancelled').
  *
- * The request's session index and `keepSlots` have no column on `clinic_change_requests`: they are kept in
- * the detail of the request's `ClinicSession.request` audit row (append-only) and read back from it on
- * approval. A `detail jsonb` column on the table would be the better home (schema change, not made here).
+ * A request keeps what it cancels beyond its date, `{ sessionIndex, keepSlots }`, in its `detail` column.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -55,6 +54,12 @@ export interface CancellationResult {
   cancelledAppointments: number;
   rebooked: RebookedView[];
   escalated: EscalatedView[];
+}
+
+/** What a 'cancel-session' request stores in `clinic_change_requests.detail`. */
+export interface CancelRequestDetail {
+  sessionIndex: number | null;
+  keepSlots: number | null;
 }
 
 export type CancelSessionOutcome =
@@ -213,6 +218,10 @@ export async function cancelSession(
     await sessionSlots(tx, ctx, t, input); // Refuses a request that could never be applied.
     const requestId = randomUUID();
     const reason = input.reason.trim();
+    const detail: CancelRequestDetail = {
+      sessionIndex: input.sessionIndex ?? null,
+      keepSlots: input.keepSlots ?? null,
+    };
     await tx.insert(clinicChangeRequests).values({
       orgId,
       id: requestId,
@@ -225,18 +234,13 @@ export async function cancelSession(
       status: 'requested',
       requestedBy: ctx.principal.id,
       requestedAt: ctx.now,
+      detail,
     });
     await audit(tx, ctx, {
       action: 'ClinicSession.request',
       resourceType: 'ClinicChangeRequest',
       resourceId: requestId,
-      detail: {
-        templateId: t.id,
-        sessionDate: input.date,
-        sessionIndex: input.sessionIndex ?? null,
-        keepSlots: input.keepSlots ?? null,
-        reason,
-      },
+      detail: { templateId: t.id, sessionDate: input.date, ...detail, reason },
     });
     return { status: 'pending-approval' as const, requestId, firstAffectedDate: input.date };
   });
@@ -244,7 +248,7 @@ export async function cancelSession(
 
 /**
  * Applies an approved 'cancel-session' request inside the decision's transaction (the template locked by the
- * caller): its session index and `keepSlots` come from the request's audit row.
+ * caller): its session index and `keepSlots` come from the request's `detail`.
  */
 export async function applyCancelRequest(
   tx: Database,
@@ -252,23 +256,16 @@ export async function applyCancelRequest(
   t: TemplateRow,
   request: typeof clinicChangeRequests.$inferSelect,
 ): Promise<CancellationResult> {
-  const orgId = ctx.principal.orgId;
-  const [asked] = await tx
-    .select({ detail: auditLog.detail })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.orgId, orgId),
-        eq(auditLog.action, 'ClinicSession.request'),
-        eq(auditLog.resourceType, 'ClinicChangeRequest'),
-        eq(auditLog.resourceId, request.id),
-      ),
-    )
-    .orderBy(asc(auditLog.id))
-    .limit(1);
-  const detail = (asked?.detail ?? {}) as { sessionIndex?: number | null; keepSlots?: number | null };
   if (request.sessionDate === null) {
     throw new AppError('conflict', 'This cancellation request names no session date');
+  }
+  const detail = request.detail as Partial<CancelRequestDetail> | null;
+  if (detail === null) {
+    // Guessing would risk cancelling a whole session when only a reduction was asked for.
+    throw new AppError(
+      'conflict',
+      'This cancellation request does not say which slots it cancels: reject it and ask again',
+    );
   }
   try {
     return await applyCancellation(

@@ -3,14 +3,15 @@
  * cancelled or reduced) or marked 'displaced' (their slot left the template with a new version).
  *
  * Order (nhs-domain §2.4: "rebook at the earliest opportunity, with priority given to patients already
- * cancelled once"): patients whose pathway already had an appointment cancelled by the hospital (before this
- * one) first, then clinical priority (two-week wait, urgent, routine), then the earliest clock start (the
+ * cancelled once"): patients whose pathway already had an appointment cancelled by the hospital or displaced
+ * by a clinic change (before this one) first, then clinical priority (two-week wait, urgent, routine), then the earliest clock start (the
  * earliest 18-week breach date), then the earliest referral.
  *
  * For each patient in that order the earliest slot that suits is taken: open, a place free, the pathway's
  * specialty, a slot type core's `acceptedSlotTypes` allows for the pathway and stage, the pathway's clinician
- * when it names one (else any), on a London date at least one day after today, and not overlapping the
- * patient's other booked appointments. It is booked with the booking service (`bookInTx`) in the caller's
+ * when it names one (else any), on a London date at least one day after today, not on a date inside the
+ * patient's stated unavailability (`patient_unavailability` not removed, London dates inclusive), and not
+ * overlapping the patient's other booked appointments. It is booked with the booking service (`bookInTx`) in the caller's
  * transaction, `replacesId` pointing at the displaced appointment.
  *
  * Escalation: a patient whose earliest suitable slot falls after their 18-week breach date (clock start +
@@ -20,10 +21,11 @@
  * take a slot another patient may need; the service manager decides (extra capacity, another clinician).
  * A pathway whose RTT clock is not running has no breach date: it is rebooked into the earliest slot.
  *
- * Letters: each rebooked patient is answered with `letter: 'rebooking-confirmation'`, the letter to queue.
- * Nothing is sent here: there is no letters table yet (communications issue).
+ * Letters: every patient handled here ends with one letter queued in the same transaction: 'appointment-moved'
+ * when rebooked, 'appointment-cancelled' otherwise (escalated, or their pathway already has another appointment
+ * booked). Its id is answered as `communicationId` (see `settleLetters` for the booking service's own letters).
  */
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
 import {
   PRIORITY_RANK,
   acceptedSlotTypes,
@@ -34,17 +36,19 @@ import {
   type RttPriority,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
-import { appointments, pathways, slots } from '../../db/schema';
+import { appointments, communications, pathways, patientUnavailability, slots } from '../../db/schema';
 import { audit } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError } from '../../errors';
 import { londonToday } from '../../clock';
 import { bookInTx } from '../booking/service';
+import { queueCommunications, type QueuedCommunication } from '../communications/outbox';
 
 type AppointmentRow = typeof appointments.$inferSelect;
 type PathwayRow = typeof pathways.$inferSelect;
 
 export const REBOOK_REASON = 'Rebooked after clinic cancellation';
+export const REBOOK_AFTER_CHANGE_REASON = 'Rebooked after a clinic change';
 /** Candidate slots tried per patient when an earlier one is taken meanwhile. */
 const TRIES = 5;
 
@@ -58,6 +62,8 @@ export interface RebookedView {
   to: string;
   breachDate: string | null;
   letter: 'rebooking-confirmation';
+  /** The 'appointment-moved' letter queued for the patient. */
+  communicationId: string;
 }
 
 export interface EscalatedView {
@@ -65,6 +71,8 @@ export interface EscalatedView {
   pathwayId: string;
   reason: string;
   breachDate: string | null;
+  /** The 'appointment-cancelled' letter queued for the patient. */
+  communicationId: string;
 }
 
 export interface RebookResult {
@@ -102,7 +110,7 @@ export function rebookOrder(a: Candidate, b: Candidate): number {
 
 /**
  * Rebooks the given cancelled or displaced appointments inside the caller's transaction; returns who was
- * rebooked where and who was escalated, and audits both.
+ * rebooked where and who was escalated, audits both and queues each patient's letter.
  */
 export async function rebookDisplaced(
   tx: Database,
@@ -125,7 +133,9 @@ export async function rebookDisplaced(
         inArray(appointments.status, ['cancelled', 'displaced']),
       ),
     );
+  if (rows.length === 0) return result;
   const pathwayIds = [...new Set(rows.map((r) => r.pathway.id))];
+  // A displacement by a clinic change is the hospital's cancellation too, as far as the patient is concerned.
   const earlier = await tx
     .select({ pathwayId: appointments.pathwayId })
     .from(appointments)
@@ -133,11 +143,8 @@ export async function rebookDisplaced(
       and(
         eq(appointments.orgId, orgId),
         inArray(appointments.pathwayId, pathwayIds),
-        eq(appointments.cancelledBy, 'hospital'),
-        sql`${appointments.id} not in (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})`,
+        or(eq(appointments.cancelledBy, 'hospital'), eq(appointments.status, 'displaced')),
+        notInArray(appointments.id, ids),
       ),
     );
   const cancelledBefore = new Set(earlier.map((e) => e.pathwayId));
@@ -155,14 +162,36 @@ export async function rebookDisplaced(
 
   const today = londonToday(ctx.now);
   const firstDate = addDays(parsePlainDate(today), 1).toString();
+  const outOfTurnReason = options.cause === 'version-change' ? REBOOK_AFTER_CHANGE_REASON : REBOOK_REASON;
+  // One letter per patient, queued together at the end; `assign` gives each view its letter's id.
+  const letters: { item: QueuedCommunication; assign: (id: string) => void }[] = [];
+  const cancelledLetter = (c: Candidate, escalated: boolean, assign: (id: string) => void = () => {}) =>
+    letters.push({
+      item: {
+        patientId: c.pathway.patientId,
+        pathwayId: c.pathway.id,
+        appointmentId: c.appointment.id,
+        kind: 'appointment-cancelled',
+        detail: {
+          cause: options.cause,
+          templateId: options.templateId,
+          startsAt: c.appointment.startsAt.toISOString(),
+          escalated,
+        },
+      },
+      assign,
+    });
   for (const c of candidates) {
     const escalate = async (reason: string, earliestSlotAt: string | null = null) => {
-      result.escalated.push({
+      const view: EscalatedView = {
         appointmentId: c.appointment.id,
         pathwayId: c.pathway.id,
         reason,
         breachDate: c.breachDate,
-      });
+        communicationId: '',
+      };
+      result.escalated.push(view);
+      cancelledLetter(c, true, (id) => (view.communicationId = id));
       await audit(tx, ctx, {
         action: 'Appointment.escalated',
         resourceType: 'Appointment',
@@ -196,7 +225,11 @@ export async function rebookDisplaced(
         ),
       )
       .limit(1);
-    if (booked) continue; // Already rebooked (by hand, or an earlier run): nothing to do.
+    if (booked) {
+      // Already rebooked (by hand, or an earlier run): nothing to book, but this appointment is still gone.
+      cancelledLetter(c, false);
+      continue;
+    }
     const [seen] = await tx
       .select({ id: appointments.id })
       .from(appointments)
@@ -230,6 +263,9 @@ export async function rebookDisplaced(
           sql`not exists (select 1 from ${appointments} a where a.org_id = ${slots.orgId}
                 and a.patient_id = ${c.pathway.patientId} and a.status = 'booked'
                 and a.starts_at < ${slots.endsAt} and a.ends_at > ${slots.startsAt})`,
+          sql`not exists (select 1 from ${patientUnavailability} u where u.org_id = ${slots.orgId}
+                and u.patient_id = ${c.pathway.patientId} and u.removed_at is null
+                and ${slots.sessionDate} between u.from_date and u.to_date)`,
         ),
       )
       .orderBy(asc(slots.startsAt), asc(slots.id))
@@ -259,27 +295,40 @@ export async function rebookDisplaced(
       }
       try {
         // A savepoint: a slot taken meanwhile (or a booking rule) refuses this one, and the next is tried.
-        const view = await tx.transaction((sp) =>
-          bookInTx(
-            sp,
-            ctx,
-            { slotId: slot.id, pathwayId: c.pathway.id, outOfTurnReason: REBOOK_REASON },
-            c.appointment,
-          ),
+        const booking = await tx.transaction((sp) =>
+          bookInTx(sp, ctx, { slotId: slot.id, pathwayId: c.pathway.id, outOfTurnReason }, c.appointment),
         );
-        result.rebooked.push({
-          appointmentId: view.id,
+        const view: RebookedView = {
+          appointmentId: booking.id,
           replacesId: c.appointment.id,
           pathwayId: c.pathway.id,
           from: c.appointment.startsAt.toISOString(),
-          to: view.startsAt,
+          to: booking.startsAt,
           breachDate: c.breachDate,
           letter: 'rebooking-confirmation',
+          communicationId: '',
+        };
+        result.rebooked.push(view);
+        letters.push({
+          item: {
+            patientId: c.pathway.patientId,
+            pathwayId: c.pathway.id,
+            appointmentId: booking.id,
+            kind: 'appointment-moved',
+            detail: {
+              cause: options.cause,
+              templateId: options.templateId,
+              replacesId: c.appointment.id,
+              from: view.from,
+              to: view.to,
+            },
+          },
+          assign: (id) => (view.communicationId = id),
         });
         await audit(tx, ctx, {
           action: 'Appointment.rebook',
           resourceType: 'Appointment',
-          resourceId: view.id,
+          resourceId: booking.id,
           patientId: c.pathway.patientId,
           detail: {
             templateId: options.templateId,
@@ -300,5 +349,73 @@ export async function rebookDisplaced(
         'No suitable slot could be booked by the breach date: the patient could not be rebooked',
       );
   }
+  await settleLetters(
+    tx,
+    ctx,
+    letters,
+    result.rebooked.map((r) => r.replacesId),
+    options,
+  );
   return result;
+}
+
+/**
+ * One letter per patient, whoever queued it. The booking service may already have queued letters in this
+ * transaction: a 'appointment-cancelled' when the hospital cancelled the session's appointment, and an
+ * 'appointment-moved' when it booked the replacement. Such a letter is kept when it is the one the patient
+ * should get (and told what caused it); a cancellation letter for a patient rebooked since is withdrawn before
+ * it ever leaves the transaction; the letters still missing are queued.
+ */
+async function settleLetters(
+  tx: Database,
+  ctx: RequestContext,
+  letters: readonly { item: QueuedCommunication; assign: (id: string) => void }[],
+  rebookedFrom: readonly string[],
+  options: RebookOptions,
+): Promise<void> {
+  const orgId = ctx.principal.orgId;
+  const ids = [...new Set([...letters.map((l) => l.item.appointmentId!), ...rebookedFrom])];
+  if (ids.length === 0) return;
+  // Only what this request queued: same author, same instant, still queued.
+  const mine = and(
+    eq(communications.orgId, orgId),
+    eq(communications.status, 'queued'),
+    eq(communications.createdBy, ctx.principal.id),
+    eq(communications.createdAt, ctx.now),
+    inArray(communications.kind, ['appointment-moved', 'appointment-cancelled']),
+  );
+  const already = await tx
+    .select({ id: communications.id, appointmentId: communications.appointmentId, kind: communications.kind })
+    .from(communications)
+    .where(and(mine, inArray(communications.appointmentId, ids)));
+  const found = new Map(already.map((c) => [`${c.appointmentId}/${c.kind}`, c.id]));
+  const missing: { item: QueuedCommunication; assign: (id: string) => void }[] = [];
+  const adopted: string[] = [];
+  for (const l of letters) {
+    const id = found.get(`${l.item.appointmentId}/${l.item.kind}`);
+    if (id === undefined) missing.push(l);
+    else {
+      adopted.push(id);
+      l.assign(id);
+    }
+  }
+  const withdrawn = already
+    .filter((c) => c.kind === 'appointment-cancelled' && rebookedFrom.includes(c.appointmentId!))
+    .map((c) => c.id);
+  if (withdrawn.length > 0) {
+    await tx.delete(communications).where(and(mine, inArray(communications.id, withdrawn)));
+  }
+  if (adopted.length > 0) {
+    const cause = JSON.stringify({ cause: options.cause, templateId: options.templateId });
+    await tx
+      .update(communications)
+      .set({ detail: sql`coalesce(${communications.detail}, '{}'::jsonb) || ${cause}::jsonb` })
+      .where(and(eq(communications.orgId, orgId), inArray(communications.id, adopted)));
+  }
+  const queued = await queueCommunications(
+    tx,
+    ctx,
+    missing.map((l) => l.item),
+  );
+  missing.forEach((l, i) => l.assign(queued[i]!));
 }

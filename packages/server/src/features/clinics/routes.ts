@@ -1,8 +1,8 @@
 /**
  * Clinics over HTTP: create a clinic template (its first version and its slots over the rolling horizon), read
- * clinics and their slots, add a version (applied at once with six weeks' notice, otherwise sent for approval),
- * cancel or reduce a session (its patients rebooked or escalated), and the service manager's approval worklist
- * and decision.
+ * clinics and their slots, add a version (applied at once with six weeks' notice, otherwise sent for approval;
+ * displaced patients rebooked or escalated), cancel or reduce a session (its patients rebooked or escalated),
+ * and the service manager's approval worklist and decision.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -122,6 +122,41 @@ const ChangeRequestSchema = Type.Object({
   decisionReason: Nullable(Type.String()),
 });
 
+const BreachDate = Nullable(
+  Type.String({ format: 'date', description: '18-week breach date (null: the RTT clock is not running)' }),
+);
+
+const RebookedSchema = Type.Array(
+  Type.Object({
+    appointmentId: Uuid,
+    replacesId: Uuid,
+    pathwayId: Uuid,
+    from: IsoDateTime,
+    to: IsoDateTime,
+    breachDate: BreachDate,
+    letter: Type.Literal('rebooking-confirmation', { description: 'The letter the patient is sent' }),
+    communicationId: Uuid,
+  }),
+  {
+    description:
+      "Rebooked into the earliest suitable slot, in rebooking order; an 'appointment-moved' letter is queued for each (`communicationId`)",
+  },
+);
+
+const EscalatedSchema = Type.Array(
+  Type.Object({
+    appointmentId: Uuid,
+    pathwayId: Uuid,
+    reason: Type.String(),
+    breachDate: BreachDate,
+    communicationId: Uuid,
+  }),
+  {
+    description:
+      "Not rebooked by the breach date (or at all): escalated to the service manager; an 'appointment-cancelled' letter is queued for each",
+  },
+);
+
 const ApplyResultSchema = Type.Object({
   version: Type.Integer(),
   created: Type.Integer({ description: 'Slots created' }),
@@ -141,6 +176,8 @@ const ApplyResultSchema = Type.Object({
     },
   ),
   displacedAppointments: Type.Integer({ description: "Appointments now 'displaced'" }),
+  rebooked: RebookedSchema,
+  escalated: EscalatedSchema,
 });
 
 const CancelBody = Type.Object(
@@ -167,34 +204,14 @@ const CancelBody = Type.Object(
   { additionalProperties: false },
 );
 
-const BreachDate = Nullable(
-  Type.String({ format: 'date', description: '18-week breach date (null: the RTT clock is not running)' }),
-);
-
 const CancellationSchema = Type.Object({
   sessionDate: IsoDate,
   sessionIndex: Nullable(Type.Integer()),
   cancelledSlots: Type.Integer(),
   keptSlots: Type.Integer(),
   cancelledAppointments: Type.Integer({ description: 'Booked appointments cancelled by the hospital' }),
-  rebooked: Type.Array(
-    Type.Object({
-      appointmentId: Uuid,
-      replacesId: Uuid,
-      pathwayId: Uuid,
-      from: IsoDateTime,
-      to: IsoDateTime,
-      breachDate: BreachDate,
-      letter: Type.Literal('rebooking-confirmation', {
-        description: 'The letter to queue for the patient (sending waits for the communications feature)',
-      }),
-    }),
-    { description: 'Rebooked into the earliest suitable slot, in rebooking order' },
-  ),
-  escalated: Type.Array(
-    Type.Object({ appointmentId: Uuid, pathwayId: Uuid, reason: Type.String(), breachDate: BreachDate }),
-    { description: 'Not rebooked by the breach date (or at all): escalated to the service manager' },
-  ),
+  rebooked: RebookedSchema,
+  escalated: EscalatedSchema,
 });
 
 const ClinicSummary = {
@@ -333,7 +350,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Change a clinic: a new version of its template',
         description:
-          "The clinician, location and specialty stay. When the first session the change affects is at least 6 weeks away (or none is), the version is applied now (201): the previous version ends the day before it starts, free slots that no longer fit are removed, new ones created, and booked slots that no longer fit are removed with their appointments marked 'displaced' for rebooking. With less notice the version waits for a service manager's approval (202).",
+          "The clinician, location and specialty stay. When the first session the change affects is at least 6 weeks away (or none is), the version is applied now (201): the previous version ends the day before it starts, free slots that no longer fit are removed, new ones created, and booked slots that no longer fit are removed with their appointments marked 'displaced', and those patients are rebooked automatically into the earliest suitable slots (patients already cancelled once by the hospital first, then by priority and breach date, never on a date they said they are unavailable) or, when that cannot be done by their 18-week breach date, escalated to the service manager; each gets a letter queued. With less notice the version waits for a service manager's approval (202).",
         tags: ['Clinics'],
         params: Params,
         body: NewVersionBody,
@@ -380,7 +397,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Approve or reject a clinic change with less than 6 weeks’ notice',
         description:
-          'Approving a new version applies it now (slots regenerate as for a change with notice, in `applied`); approving a session cancellation applies it now (slots cancelled, patients rebooked or escalated, in `cancellation`); rejecting leaves the clinic as it was. A request already decided, or a cancellation that can no longer apply, is refused with 409.',
+          'Approving a new version applies it now (slots regenerate and displaced patients are rebooked or escalated as for a change with notice, in `applied`); approving a session cancellation applies it now (slots cancelled, patients rebooked or escalated, in `cancellation`); rejecting leaves the clinic as it was. A request already decided, or a cancellation that can no longer apply, is refused with 409.',
         tags: ['Clinics'],
         params: Params,
         body: Type.Object(
@@ -407,7 +424,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: "Cancel or reduce a clinic's session on a date, rebooking its patients",
         description:
-          "Cancels the clinic's open slots on `date` (only session `sessionIndex` when given; with `keepSlots`, a reduction keeping the first N slots). With 6 weeks' notice or more it is applied now (201): the booked appointments are cancelled by the hospital with the reason, the slots cancelled, and the patients rebooked automatically into the earliest suitable slots (patients already cancelled once by the hospital first, then by priority and breach date); those who cannot be rebooked by their 18-week breach date are escalated. With less notice a change request waits for a service manager (202) and nothing changes until it is approved.",
+          "Cancels the clinic's open slots on `date` (only session `sessionIndex` when given; with `keepSlots`, a reduction keeping the first N slots). With 6 weeks' notice or more it is applied now (201): the booked appointments are cancelled by the hospital with the reason, the slots cancelled, and the patients rebooked automatically into the earliest suitable slots (patients already cancelled once by the hospital first, then by priority and breach date, never on a date they said they are unavailable); those who cannot be rebooked by their 18-week breach date are escalated. Each patient gets one letter queued: 'appointment-moved' or 'appointment-cancelled'. With less notice a change request waits for a service manager (202) and nothing changes until it is approved.",
         tags: ['Clinics'],
         params: Params,
         body: CancelBody,
@@ -436,7 +453,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'Clinic.read' },
       schema: {
-        summary: "Patients a clinic's cancellations could not rebook by their breach date",
+        summary: "Patients a clinic's cancellations or changes could not rebook by their breach date",
         description:
           'Escalated to the service manager, newest first (from the audit log: there is no task list yet). `bookedSince` says whether the pathway has an appointment booked now.',
         tags: ['Clinics'],

@@ -4,12 +4,15 @@ import { getSpecialties } from '../../api/endpoints';
 import { getClinic, getClinicSlots, type Clinic, type Slot } from '../../api/clinics';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
+import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { formatDate, formatTime } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
+import { ClinicActions, ClinicSchedule, Escalations, PendingChanges } from './clinic-sections';
+import type { ClinicCreatedState } from './new-clinic-page';
 import { formatLongDate, labelOf } from '../referrals/referral-format';
 import {
   SLOT_STATUS_LABELS,
@@ -21,6 +24,13 @@ import {
 } from './clinic-format';
 
 const CAPTION_ID = 'slots-caption';
+
+/** The success banner after "Set up a clinic", from the router state it navigated with. */
+function createdFrom(state: unknown): ClinicCreatedState['created'] | null {
+  if (typeof state !== 'object' || state === null || !('created' in state)) return null;
+  const created = (state as ClinicCreatedState).created;
+  return typeof created?.slotsCreated === 'number' ? created : null;
+}
 
 /** The link to book in turn carries the clinic and date, so that the booking page can show the slot. */
 export function bookingPath(clinicId: string, slot: Pick<Slot, 'id' | 'sessionDate'>): string {
@@ -158,6 +168,7 @@ export function ClinicPage() {
       ? specialties.data.find((s) => s.code === c.specialtyCode)?.name
       : undefined;
   const weekCaption = `Slots in the week beginning ${formatLongDate(week)}`;
+  const created = createdFrom(location.state);
 
   return (
     <div className="nhsuk-grid-row">
@@ -167,6 +178,14 @@ export function ClinicPage() {
             Back to clinics
           </Link>
         </div>
+        {created ? (
+          <NotificationBanner success focusOnShow title="Success" heading="Clinic set up">
+            <p className="nhsuk-body">
+              {created.slotsCreated} {created.slotsCreated === 1 ? 'slot has' : 'slots have'} been made for
+              the next 26 weeks.
+            </p>
+          </NotificationBanner>
+        ) : null}
         <PageHeading caption="Clinic">{c ? c.name : 'Clinic'}</PageHeading>
         {clinic.status === 'loading' ? <Loading text="Loading the clinic…" /> : null}
         {clinic.status === 'failed' ? (
@@ -192,6 +211,13 @@ export function ClinicPage() {
               <dd className="nhsuk-summary-list__value">{c.serviceName ?? 'Consultant-led clinic'}</dd>
             </div>
           </dl>
+        ) : null}
+        {c ? (
+          <>
+            <ClinicSchedule clinic={c} />
+            <ClinicActions clinic={c} user={user} />
+            <PendingChanges clinic={c} user={user} />
+          </>
         ) : null}
 
         <h2 className="nhsuk-heading-m">{weekCaption}</h2>
@@ -229,6 +255,7 @@ export function ClinicPage() {
         {slots.status === 'loaded' && slots.data.length > 0 ? (
           <SlotsTable clinicId={id} slots={slots.data} caption={weekCaption} canBook={canBook} />
         ) : null}
+        {c ? <Escalations clinicId={c.id} user={user} /> : null}
       </div>
     </div>
   );

@@ -98,6 +98,9 @@ function ClinicsTable({
 export function ClinicsPage() {
   const { user } = useSignedInSession();
   const allowed = user.permissions.includes('Clinic.read');
+  const canSetUp =
+    user.permissions.includes('Clinic.write') && user.permissions.includes('Organization.read');
+  const canApprove = user.permissions.includes('ClinicChange.write');
   usePageTitle(allowed ? 'Clinics' : 'You do not have access');
   const today = londonToday();
   const clinics = useLoad<ClinicSummary[]>('clinics', (signal) => getClinics(signal), allowed);
@@ -124,6 +127,20 @@ export function ClinicsPage() {
       <div className="nhsuk-grid-column-full">
         <PageHeading>Clinics</PageHeading>
         <p>Choose a clinic to see its slots and book patients in turn.</p>
+        {canSetUp || canApprove ? (
+          <ul className="nhsuk-list">
+            {canSetUp ? (
+              <li>
+                <Link to="/clinics/new">Set up a clinic</Link>
+              </li>
+            ) : null}
+            {canApprove ? (
+              <li>
+                <Link to="/clinic-changes">Clinic changes to approve</Link>
+              </li>
+            ) : null}
+          </ul>
+        ) : null}
         {clinics.status === 'loading' ? <Loading text="Loading the clinics…" /> : null}
         {clinics.status === 'failed' ? (
           <div className="nhsuk-card nhsuk-card--warning">

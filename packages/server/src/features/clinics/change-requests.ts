@@ -1,0 +1,168 @@
+/**
+ * The service manager's approval worklist and decisions: a change with less than six weeks' notice (a new
+ * version, or a session cancellation from `cancel.ts`) waits as a change request until it is approved (applied
+ * now, as of the day of the decision, in the decision's transaction) or rejected (nothing changes).
+ */
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { clinicChangeRequests, clinicTemplates, clinicTemplateVersions } from '../../db/schema';
+import { audit } from '../../audit/audit';
+import type { RequestContext } from '../../auth/principal';
+import { AppError, notFound } from '../../errors';
+import { loadTemplate, requestView, type RequestRow, type TemplateRow } from './model';
+import { applyVersion, type ApplyResult } from './versions';
+import { applyCancelRequest } from './cancel';
+
+export interface DecisionInput {
+  approve: boolean;
+  reason: string;
+}
+
+/** A service manager's decision on a change request: approve (the version is applied now) or reject. */
+export async function decideChangeRequest(
+  db: Database,
+  ctx: RequestContext,
+  requestId: string,
+  input: DecisionInput,
+) {
+  const orgId = ctx.principal.orgId;
+  return db.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ templateId: clinicChangeRequests.templateId })
+      .from(clinicChangeRequests)
+      .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)));
+    if (!found) throw notFound('Change request');
+    // The template first, then the request: the same lock order as a new version.
+    const t = await loadTemplate(tx, orgId, found.templateId, true);
+    const [request] = await tx
+      .select()
+      .from(clinicChangeRequests)
+      .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)))
+      .for('update');
+    if (request!.status !== 'requested') {
+      throw new AppError('conflict', `This change request has already been ${request!.status}`);
+    }
+    if (request!.kind === 'cancel-session') {
+      return decideCancelRequest(tx, ctx, t, request!, input);
+    }
+    const [version] = await tx
+      .select()
+      .from(clinicTemplateVersions)
+      .where(
+        and(
+          eq(clinicTemplateVersions.orgId, orgId),
+          eq(clinicTemplateVersions.templateId, t.id),
+          eq(clinicTemplateVersions.version, request!.version ?? -1),
+        ),
+      );
+    if (!version || version.status !== 'pending-approval') {
+      throw new AppError('conflict', 'The version this request is for is no longer waiting for approval');
+    }
+    const reason = input.reason.trim();
+    const status = input.approve ? 'approved' : 'rejected';
+    let applied: ApplyResult | null = null;
+    if (input.approve) {
+      applied = await applyVersion(tx, ctx, t, version);
+    } else {
+      await tx
+        .update(clinicTemplateVersions)
+        .set({ status: 'rejected' })
+        .where(
+          and(
+            eq(clinicTemplateVersions.orgId, orgId),
+            eq(clinicTemplateVersions.templateId, t.id),
+            eq(clinicTemplateVersions.version, version.version),
+          ),
+        );
+    }
+    const [decided] = await tx
+      .update(clinicChangeRequests)
+      .set({ status, decidedBy: ctx.principal.id, decidedAt: ctx.now, decisionReason: reason })
+      .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)))
+      .returning();
+    await audit(tx, ctx, {
+      action: input.approve ? 'ClinicChange.approve' : 'ClinicChange.reject',
+      resourceType: 'ClinicChangeRequest',
+      resourceId: requestId,
+      detail: {
+        templateId: t.id,
+        version: version.version,
+        decidedBy: ctx.principal.id,
+        requestedBy: request!.requestedBy,
+        requestReason: request!.reason,
+        decisionReason: reason,
+      },
+    });
+    return { request: requestView(decided!, t.name), applied, cancellation: null };
+  });
+}
+
+/** The decision on a 'cancel-session' request: approving applies the cancellation now (`cancel.ts`). */
+async function decideCancelRequest(
+  tx: Database,
+  ctx: RequestContext,
+  t: TemplateRow,
+  request: RequestRow,
+  input: DecisionInput,
+) {
+  const orgId = ctx.principal.orgId;
+  const reason = input.reason.trim();
+  const cancellation = input.approve ? await applyCancelRequest(tx, ctx, t, request) : null;
+  const [decided] = await tx
+    .update(clinicChangeRequests)
+    .set({
+      status: input.approve ? 'approved' : 'rejected',
+      decidedBy: ctx.principal.id,
+      decidedAt: ctx.now,
+      decisionReason: reason,
+    })
+    .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, request.id)))
+    .returning();
+  await audit(tx, ctx, {
+    action: input.approve ? 'ClinicChange.approve' : 'ClinicChange.reject',
+    resourceType: 'ClinicChangeRequest',
+    resourceId: request.id,
+    detail: {
+      templateId: t.id,
+      kind: request.kind,
+      sessionDate: request.sessionDate,
+      decidedBy: ctx.principal.id,
+      requestedBy: request.requestedBy,
+      requestReason: request.reason,
+      decisionReason: reason,
+    },
+  });
+  return { request: requestView(decided!, t.name), applied: null, cancellation };
+}
+
+/** Change requests, oldest first (status=requested is the service managers' approval worklist). */
+export async function listChangeRequests(
+  db: Database,
+  ctx: RequestContext,
+  query: { status?: string | undefined },
+) {
+  const orgId = ctx.principal.orgId;
+  const rows = await db
+    .select({ request: clinicChangeRequests, clinicName: clinicTemplates.name })
+    .from(clinicChangeRequests)
+    .innerJoin(
+      clinicTemplates,
+      and(
+        eq(clinicTemplates.orgId, clinicChangeRequests.orgId),
+        eq(clinicTemplates.id, clinicChangeRequests.templateId),
+      ),
+    )
+    .where(
+      and(
+        eq(clinicChangeRequests.orgId, orgId),
+        ...(query.status ? [eq(clinicChangeRequests.status, query.status)] : []),
+      ),
+    )
+    .orderBy(
+      query.status === 'requested'
+        ? asc(clinicChangeRequests.requestedAt)
+        : desc(clinicChangeRequests.requestedAt),
+    )
+    .limit(500);
+  return { requests: rows.map((r) => requestView(r.request, r.clinicName)) };
+}

@@ -1,0 +1,364 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import { decideChangeRequest, getChangeRequests, type ChangeRequest, type Decision } from '../../api/clinics';
+import { ErrorSummary } from '../../components/error-summary';
+import { Loading } from '../../components/loading';
+import { NoAccess } from '../../components/no-access';
+import { NotificationBanner } from '../../components/notification-banner';
+import { PageHeading } from '../../components/page-heading';
+import { Textarea } from '../../components/textarea';
+import { useLoad } from '../../components/use-load';
+import { usePageTitle } from '../../components/use-page-title';
+import { formatDateTime } from '../../format';
+import { useSession, useSignedInSession } from '../../session/session-context';
+import { formatLongDate } from '../referrals/referral-format';
+import { AppliedCancellation, AppliedVersion } from './clinic-results';
+import { daysBetweenDates, londonToday } from './clinic-format';
+import { ErrorMessage } from './schedule-fields';
+import { addError, errorsFromServer, noErrors, type FormErrors } from './template-draft';
+
+const MAX_REASON = 2000;
+const CAPTION_ID = 'changes-caption';
+const DECISION_FIELDS: Record<string, string> = { '/body/approve': 'approve', '/body/reason': 'reason' };
+
+/** "Cancel the session on 1 December 2026", "New version 2 from 1 December 2026". */
+export function describeChange(r: ChangeRequest): string {
+  if (r.kind === 'cancel-session') {
+    return `Cancel or reduce the session on ${formatLongDate(r.sessionDate ?? r.firstAffectedDate)}`;
+  }
+  return `Change the clinic (version ${r.version ?? '?'}), first affecting ${formatLongDate(r.firstAffectedDate)}`;
+}
+
+function noticeOf(r: ChangeRequest): string {
+  const days = daysBetweenDates(londonToday(), r.firstAffectedDate);
+  if (days < 0) return 'The date has passed';
+  return `${days} ${days === 1 ? 'day' : 'days'}`;
+}
+
+/** "Clinic changes to approve": the service manager's worklist of changes with less than 6 weeks' notice. */
+export function ClinicChangesPage() {
+  const { user } = useSignedInSession();
+  const allowed = user.permissions.includes('ClinicChange.write') && user.permissions.includes('Clinic.read');
+  const requests = useLoad<ChangeRequest[]>(
+    'change-requests:requested',
+    (signal) => getChangeRequests('requested', signal),
+    allowed,
+  );
+  usePageTitle(allowed ? 'Clinic changes to approve' : 'You do not have access');
+  if (!allowed || requests.status === 'forbidden')
+    return <NoAccess what="Approving clinic changes" user={user} />;
+
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-full">
+        <PageHeading>Clinic changes to approve</PageHeading>
+        <p>
+          Changes to clinics with less than 6 weeks&apos; notice wait here for a service manager. Nothing
+          changes for patients until a change is approved.
+        </p>
+        {requests.status === 'loading' ? <Loading text="Loading the changes…" /> : null}
+        {requests.status === 'failed' ? (
+          <p>
+            The changes could not be loaded. {requests.detail ? `${requests.detail} ` : ''}Try again later.
+          </p>
+        ) : null}
+        {requests.status === 'loaded' && requests.data.length === 0 ? (
+          <p>There are no clinic changes waiting for approval.</p>
+        ) : null}
+        {requests.status === 'loaded' && requests.data.length > 0 ? (
+          <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
+            <table className="nhsuk-table">
+              <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
+                Changes waiting for approval, soonest first
+              </caption>
+              <thead className="nhsuk-table__head">
+                <tr className="nhsuk-table__row">
+                  <th className="nhsuk-table__header" scope="col">
+                    Clinic
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Change
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Notice
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Reason
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    <span className="nhsuk-u-visually-hidden">Action</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="nhsuk-table__body">
+                {[...requests.data]
+                  .sort((a, b) => a.firstAffectedDate.localeCompare(b.firstAffectedDate))
+                  .map((r) => (
+                    <tr className="nhsuk-table__row" key={r.id}>
+                      <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+                        <Link to={`/clinics/${r.templateId}`}>{r.clinicName}</Link>
+                      </th>
+                      <td className="nhsuk-table__cell">
+                        {describeChange(r)}
+                        <br />
+                        <span className="nhsuk-u-secondary-text-colour">
+                          Requested {formatDateTime(r.requestedAt)}
+                        </span>
+                      </td>
+                      <td className="nhsuk-table__cell">{noticeOf(r)}</td>
+                      <td className="nhsuk-table__cell">{r.reason}</td>
+                      <td className="nhsuk-table__cell">
+                        <Link to={`/clinic-changes/${r.id}`}>
+                          Approve or reject
+                          <span className="nhsuk-u-visually-hidden">
+                            {' '}
+                            {r.clinicName}: {describeChange(r)}
+                          </span>
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function DecisionForm({ request }: { request: ChangeRequest }) {
+  const { expired } = useSession();
+  const [approve, setApprove] = useState<'' | 'yes' | 'no'>('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const [decidedElsewhere, setDecidedElsewhere] = useState<string | null>(null);
+  const submitting = useRef(false);
+  let title = 'Approve or reject a clinic change';
+  if (decision) title = decision.request.status === 'approved' ? 'Change approved' : 'Change rejected';
+  else if (decidedElsewhere !== null) title = 'This change cannot be decided';
+  usePageTitle(title, { error: errors !== null });
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (submitting.current) return;
+    const found = noErrors();
+    if (approve === '') addError(found, 'approve', 'Select whether to approve or reject the change');
+    if (!reason.trim()) addError(found, 'reason', 'Enter the reason for your decision');
+    else if (reason.trim().length > MAX_REASON)
+      addError(found, 'reason', 'The reason must be 2,000 characters or fewer');
+    if (found.summary.length > 0) {
+      setAttempt((n) => n + 1);
+      return setErrors(found);
+    }
+    submitting.current = true;
+    try {
+      const answer = await decideChangeRequest(request.id, {
+        approve: approve === 'yes',
+        reason: reason.trim(),
+      });
+      setErrors(null);
+      setDecision(answer);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return expired();
+      if (err instanceof ApiError && err.status === 409) {
+        setErrors(null);
+        return setDecidedElsewhere(err.detail || err.title);
+      }
+      const problem =
+        err instanceof ApiError
+          ? err
+          : { errors: [], detail: '', title: 'There is a problem with the service. Try again later.' };
+      setAttempt((n) => n + 1);
+      setErrors(
+        errorsFromServer(
+          problem,
+          [],
+          (field) => DECISION_FIELDS[field] ?? null,
+          'The decision has not been saved.',
+        ),
+      );
+    } finally {
+      submitting.current = false;
+    }
+  };
+
+  const back = (
+    <p>
+      <Link to="/clinic-changes">Go back to clinic changes to approve</Link>
+    </p>
+  );
+
+  if (decision) {
+    const approved = decision.request.status === 'approved';
+    return (
+      <>
+        <NotificationBanner
+          success
+          focusOnShow
+          title="Success"
+          heading={approved ? 'Change approved' : 'Change rejected'}
+        >
+          <p className="nhsuk-body">
+            {approved
+              ? `The change to ${request.clinicName} has been made.`
+              : `${request.clinicName} stays as it was.`}
+          </p>
+        </NotificationBanner>
+        <PageHeading caption={request.clinicName}>
+          {approved ? 'Change approved' : 'Change rejected'}
+        </PageHeading>
+        {decision.applied ? <AppliedVersion result={decision.applied} /> : null}
+        {decision.cancellation ? <AppliedCancellation result={decision.cancellation} /> : null}
+        <p>
+          <Link to={`/clinics/${request.templateId}`}>Go to the clinic</Link>
+        </p>
+        {back}
+      </>
+    );
+  }
+  if (decidedElsewhere !== null) {
+    return (
+      <>
+        <PageHeading caption={request.clinicName}>This change cannot be decided</PageHeading>
+        <p>{decidedElsewhere}</p>
+        {back}
+      </>
+    );
+  }
+
+  const fields = errors?.fields ?? {};
+  return (
+    <>
+      {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
+      <PageHeading caption={request.clinicName}>Approve or reject a clinic change</PageHeading>
+      <dl className="nhsuk-summary-list">
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Change</dt>
+          <dd className="nhsuk-summary-list__value">{describeChange(request)}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Notice</dt>
+          <dd className="nhsuk-summary-list__value">{noticeOf(request)}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Reason given</dt>
+          <dd className="nhsuk-summary-list__value">{request.reason}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Requested</dt>
+          <dd className="nhsuk-summary-list__value">{formatDateTime(request.requestedAt)}</dd>
+        </div>
+      </dl>
+      <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="decision-heading">
+        <h2 className="nhsuk-heading-m" id="decision-heading">
+          Your decision
+        </h2>
+        <div className={fields.approve ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group'}>
+          <fieldset
+            className="nhsuk-fieldset"
+            aria-describedby={fields.approve ? 'approve-error' : 'approve-hint'}
+          >
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+              Do you approve this change?
+            </legend>
+            <div className="nhsuk-hint" id="approve-hint">
+              Approving makes the change now: booked patients whose slots go are rebooked, or passed to you if
+              they cannot be rebooked in time.
+            </div>
+            <ErrorMessage id="approve" text={fields.approve} />
+            <div className="nhsuk-radios">
+              {(
+                [
+                  { value: 'yes', id: 'approve', label: 'Yes, approve it' },
+                  { value: 'no', id: 'approve-no', label: 'No, reject it' },
+                ] as const
+              ).map((o) => (
+                <div className="nhsuk-radios__item" key={o.value}>
+                  <input
+                    className="nhsuk-radios__input"
+                    id={o.id}
+                    name="approve"
+                    type="radio"
+                    value={o.value}
+                    checked={approve === o.value}
+                    onChange={() => setApprove(o.value)}
+                  />
+                  <label className="nhsuk-label nhsuk-radios__label" htmlFor={o.id}>
+                    {o.label}
+                  </label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+        <Textarea
+          id="reason"
+          label="Reason for your decision"
+          hint="This is kept with the change."
+          value={reason}
+          onChange={setReason}
+          error={fields.reason}
+        />
+        <button className="nhsuk-button" type="submit">
+          Save the decision
+        </button>
+      </form>
+      {back}
+    </>
+  );
+}
+
+/** One change waiting for approval, and the form to approve or reject it. */
+export function DecideChangePage() {
+  const { user } = useSignedInSession();
+  const { id = '' } = useParams();
+  const allowed = user.permissions.includes('ClinicChange.write') && user.permissions.includes('Clinic.read');
+  // There is no read of one request: the worklist holds it.
+  const requests = useLoad<ChangeRequest[]>(
+    'change-requests:requested',
+    (signal) => getChangeRequests('requested', signal),
+    allowed,
+  );
+  const request = requests.status === 'loaded' ? requests.data.find((r) => r.id === id) : undefined;
+  const missing = requests.status === 'loaded' && !request;
+  usePageTitle(
+    !allowed ? 'You do not have access' : missing ? 'Change not found' : 'Approve or reject a clinic change',
+  );
+  if (!allowed || requests.status === 'forbidden')
+    return <NoAccess what="Approving clinic changes" user={user} />;
+
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <div className="nhsuk-u-margin-bottom-5">
+          <Link className="nhsuk-back-link" to="/clinic-changes">
+            Back to clinic changes to approve
+          </Link>
+        </div>
+        {requests.status === 'loading' ? <Loading text="Loading the change…" /> : null}
+        {requests.status === 'failed' ? (
+          <>
+            <PageHeading>Approve or reject a clinic change</PageHeading>
+            <p>
+              The change could not be loaded. {requests.detail ? `${requests.detail} ` : ''}Try again later.
+            </p>
+          </>
+        ) : null}
+        {missing ? (
+          <>
+            <PageHeading>Change not found</PageHeading>
+            <p>The change may already have been approved or rejected, or the web address may be wrong.</p>
+            <p>
+              <Link to="/clinic-changes">Go to clinic changes to approve</Link>
+            </p>
+          </>
+        ) : null}
+        {request ? <DecisionForm request={request} /> : null}
+      </div>
+    </div>
+  );
+}
