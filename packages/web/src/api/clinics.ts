@@ -217,11 +217,23 @@ export const getClinics = (signal?: AbortSignal) =>
 export const getClinic = (clinicId: string, signal?: AbortSignal) =>
   api.get<Clinic>(`${BASE}/clinics/${id(clinicId)}`, { signal });
 
+/**
+ * "No end date" is sent by leaving `effectiveTo` out: the server coerces types, and turns a JSON null for this
+ * string-or-null field into "", which it then refuses as a date.
+ */
+function withoutNullEnd<T extends { effectiveTo: string | null }>(body: T) {
+  const { effectiveTo, ...rest } = body;
+  return effectiveTo === null ? rest : body;
+}
+
 export const createClinic = (body: NewClinic) =>
-  api.post<{ id: string; name: string; version: number; slotsCreated: number }>(`${BASE}/clinics`, body);
+  api.post<{ id: string; name: string; version: number; slotsCreated: number }>(
+    `${BASE}/clinics`,
+    withoutNullEnd(body),
+  );
 
 export const addClinicVersion = (clinicId: string, body: VersionFields & { reason: string }) =>
-  api.post<NewVersionOutcome>(`${BASE}/clinics/${id(clinicId)}/versions`, body);
+  api.post<NewVersionOutcome>(`${BASE}/clinics/${id(clinicId)}/versions`, withoutNullEnd(body));
 
 export const cancelClinicSession = (
   clinicId: string,
