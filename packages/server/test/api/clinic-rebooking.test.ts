@@ -9,19 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nhsNumberFromStem } from '@pathflow/core';
 import {
   appointments,
   auditLog,
   clinicChangeRequests,
-  clinicians,
   communications,
-  pathways,
-  patients,
   patientUnavailability,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { addTestLocation } from '../support/clinic';
+import { addTestLocation, ownClinicianBuilders } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -46,13 +42,6 @@ const toTuesdays = (effectiveFrom: string) => ({
   sessions: [{ weekday: 2, start: '09:00', end: '10:00', slots: threeSlots }],
   reason: 'Consultant job plan change',
 });
-
-function freshNhsNumber(n: number): string {
-  for (let stem = 999_400_000 + n * 11; ; stem++) {
-    const nhs = nhsNumberFromStem(String(stem));
-    if (nhs) return nhs;
-  }
-}
 
 interface SlotJson {
   id: string;
@@ -79,7 +68,6 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
   let clerk: Session;
   let manager: Session;
   let locationId: string;
-  let seq = 0;
 
   beforeAll(async () => {
     h = await createHarness(engine);
@@ -95,68 +83,20 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
   const get = (url: string, as: Session = clerk) =>
     h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: as.read });
 
-  /** A clinic of its own clinician (so that rebooking stays within it). */
-  const createClinic = async () => {
-    seq += 1;
-    const clinicianId = randomUUID();
-    await h.db.db.insert(clinicians).values({
-      orgId: h.fixture.orgId,
-      id: clinicianId,
-      registrationCode: `C80000${seq}`,
-      title: 'Dr',
-      givenName: 'Test',
-      familyName: `Clinician${seq}`,
-      specialtyCode: '110',
-      grade: 'consultant',
-    });
-    const res = await post('/clinics', {
-      name: `Hip clinic ${seq}`,
-      clinicianId,
-      locationId,
-      specialtyCode: '110',
-      ...mondayMorning,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return { id: res.json<{ id: string }>().id, clinicianId };
-  };
-
-  /** A patient with an open routine orthopaedic pathway under the clinician (clock start 1 October). */
-  const addPathway = async (clinicianId: string, over: Partial<typeof pathways.$inferInsert> = {}) => {
-    const n = (seq += 1);
-    const patientId = randomUUID();
-    await h.db.db.insert(patients).values({
-      orgId: h.fixture.orgId,
-      id: patientId,
-      nhsNumber: freshNhsNumber(n),
-      mrn: `RB${n}`,
-      givenName: 'Test',
-      familyName: `Patient${n}`,
-      dateOfBirth: '1960-05-05',
-      sex: 'female',
-      addressLine1: '1 Road',
-      town: 'Leeds',
-      postcode: 'LS1 1AA',
-    });
-    const pathwayId = randomUUID();
-    await h.db.db.insert(pathways).values({
-      orgId: h.fixture.orgId,
-      id: pathwayId,
-      patientId,
-      ppid: `XT1RB${String(n).padStart(10, '0')}`,
-      ppidIssuer: h.fixture.odsCode,
-      specialtyCode: '110',
-      clinicianId,
-      source: 'gp-paper',
-      priority: 'routine',
-      referralReceivedDate: '2026-10-01',
-      clockStartDate: '2026-10-01',
-      status: 'open',
-      rttRunning: true,
-      rttPeriodStart: '2026-10-01',
-      ...over,
-    });
-    return { pathwayId, patientId };
-  };
+  const builders = ownClinicianBuilders(
+    () => h,
+    (url, payload) => post(url, payload),
+    {
+      tag: 'RB',
+      registrationPrefix: 'C80000',
+      clinicName: 'Hip clinic',
+      nhsBase: 999_400_000,
+      layout: mondayMorning,
+      locationId: () => locationId,
+    },
+  );
+  const createClinic = builders.createClinic;
+  const addPathway = builders.addPathway;
   const unavailable = async (patientId: string, fromDate: string, toDate: string, removed = false) => {
     await h.db.db.insert(patientUnavailability).values({
       orgId: h.fixture.orgId,

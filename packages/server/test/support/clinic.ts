@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { nhsNumberFromStem } from '@pathflow/core';
 import { clinicians, clinicTemplates, locations, pathways, patients, slots } from '../../src/db/schema';
 import type { Harness } from './app';
@@ -118,6 +119,100 @@ export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promi
         ppid: `XT1B${String(nhsBase % 1000)}${String(n).padStart(8, '0')}`,
         ppidIssuer: h.fixture.odsCode,
         specialtyCode: '110',
+        source: 'gp-paper',
+        priority: 'routine',
+        referralReceivedDate: '2026-10-01',
+        clockStartDate: '2026-10-01',
+        status: 'open',
+        rttRunning: true,
+        rttPeriodStart: '2026-10-01',
+        ...over,
+      });
+      return { pathwayId, patientId };
+    },
+  };
+}
+
+export interface OwnClinicianBuilders {
+  /** A clinic of a new clinician of its own (so that rebooking stays within it), created through the API. */
+  createClinic: () => Promise<{ id: string; clinicianId: string }>;
+  /** A patient with an open routine orthopaedic pathway under the clinician (clock start 1 October 2026). */
+  addPathway: (
+    clinicianId: string,
+    over?: Partial<typeof pathways.$inferInsert>,
+  ) => Promise<{ pathwayId: string; patientId: string }>;
+}
+
+/**
+ * Builders for tests of clinic changes and rebooking, each clinic under a clinician of its own. `harness` is
+ * read when a builder runs, so the builders can be made before the harness is.
+ * `tag` keeps registration codes, MRNs and PPIDs apart between files, `nhsBase` their NHS numbers.
+ */
+export function ownClinicianBuilders(
+  harness: () => Harness,
+  post: (url: string, payload: object) => Promise<{ statusCode: number; body: string; json<T>(): T }>,
+  options: {
+    tag: string;
+    registrationPrefix: string;
+    clinicName: string;
+    nhsBase: number;
+    layout: object;
+    /** The location every clinic is held at (made once the harness is up). */
+    locationId: () => string;
+  },
+): OwnClinicianBuilders {
+  let seq = 0;
+  return {
+    async createClinic() {
+      const h = harness();
+      seq += 1;
+      const clinicianId = randomUUID();
+      await h.db.db.insert(clinicians).values({
+        orgId: h.fixture.orgId,
+        id: clinicianId,
+        registrationCode: `${options.registrationPrefix}${seq}`,
+        title: 'Dr',
+        givenName: 'Test',
+        familyName: `Clinician${seq}`,
+        specialtyCode: '110',
+        grade: 'consultant',
+      });
+      const res = await post('/clinics', {
+        name: `${options.clinicName} ${seq}`,
+        clinicianId,
+        locationId: options.locationId(),
+        specialtyCode: '110',
+        ...options.layout,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { id: res.json<{ id: string }>().id, clinicianId };
+    },
+    async addPathway(clinicianId, over = {}) {
+      const h = harness();
+      const n = (seq += 1);
+      const patientId = randomUUID();
+      await h.db.db.insert(patients).values({
+        orgId: h.fixture.orgId,
+        id: patientId,
+        nhsNumber: freshNhsNumber(options.nhsBase, n),
+        mrn: `${options.tag}${n}`,
+        givenName: 'Test',
+        familyName: `Patient${n}`,
+        dateOfBirth: '1960-05-05',
+        sex: 'female',
+        addressLine1: '1 Road',
+        town: 'Leeds',
+        postcode: 'LS1 1AA',
+      });
+      const pathwayId = randomUUID();
+      await h.db.db.insert(pathways).values({
+        orgId: h.fixture.orgId,
+        id: pathwayId,
+        patientId,
+        ppid: `XT1${options.tag}${String(n).padStart(10, '0')}`,
+        ppidIssuer: h.fixture.odsCode,
+        specialtyCode: '110',
+        clinicianId,
         source: 'gp-paper',
         priority: 'routine',
         referralReceivedDate: '2026-10-01',
