@@ -98,30 +98,30 @@ describe('setting up and changing clinics by hand', () => {
     await page.getByLabel('Day of the week').selectOption(String(isoWeekday(first)));
     await page.getByLabel('Start time').fill('09:00');
     await page.getByLabel('End time').fill('10:00');
-    await page.locator('#sessions-0-rows-0-count').fill('4');
+    await page.locator('#sessions-0-rows-0-count').fill('3');
     await page.locator('#sessions-0-rows-0-minutes').fill('15');
-    await page.getByRole('table', { name: 'Session 1 will have 4 slots, from 9am to 10am' }).waitFor();
+    await page.getByRole('table', { name: 'Session 1 will have 3 slots, from 9am to 9:45am' }).waitFor();
     // A second row of one 30-minute follow-up slot: it runs past the session end, which the server finds.
     await page.getByRole('button', { name: 'Add a slot row to session 1' }).click();
     await page.locator('#sessions-0-rows-1-count').fill('1');
     await page.locator('#sessions-0-rows-1-minutes').fill('30');
     await page.locator('#sessions-0-rows-1-slotType').selectOption('follow-up');
-    const preview = page.getByRole('table', { name: 'Session 1 will have 5 slots, from 9am to 10:30am' });
+    const preview = page.getByRole('table', { name: 'Session 1 will have 4 slots, from 9am to 10:15am' });
     await preview.waitFor();
     expect((await preview.locator('tbody tr').last().innerText()).replace(/\s+/g, ' ').trim()).toBe(
-      '5 10am to 10:30am Follow-up 1',
+      '4 9:45am to 10:15am Follow-up 1',
     );
     await screenshot(page, 'clinic-setup-preview');
 
     await page.getByRole('button', { name: 'Save the clinic and make its slots' }).click();
-    const serverError = summary.getByRole('link', { name: /^Session 1, slot 5: / });
+    const serverError = summary.getByRole('link', { name: /^Session 1, slot 4: / });
     await serverError.waitFor();
     expect(await serverError.innerText()).toBe(
-      'Session 1, slot 5: The slot runs 30 minutes past the end of its session at 10:00',
+      'Session 1, slot 4: The slot runs 15 minutes past the end of its session at 10:00',
     );
     expect(await serverError.getAttribute('href')).toBe('#sessions-0-rows-1-minutes');
     expect((await page.locator('#sessions-0-rows-1-minutes-error').innerText()).replace(/\s+/g, ' ')).toBe(
-      'Error: Slot 5: The slot runs 30 minutes past the end of its session at 10:00',
+      'Error: Slot 4: The slot runs 15 minutes past the end of its session at 10:00',
     );
     expect(await page.locator('#sessions-0-rows-1-minutes').getAttribute('aria-invalid')).toBe('true');
     await serverError.click();
@@ -138,21 +138,21 @@ describe('setting up and changing clinics by hand', () => {
     const made = /(\d+) slots have been made for the next 26 weeks/.exec(await banner.innerText());
     expect(made).not.toBeNull();
     const slotsMade = Number(made![1]);
-    expect(slotsMade).toBeGreaterThanOrEqual(5 * 25);
-    expect(slotsMade % 5).toBe(0);
+    expect(slotsMade).toBeGreaterThanOrEqual(4 * 25);
+    expect(slotsMade % 4).toBe(0);
     const schedule = await page.locator('.nhsuk-summary-list').nth(1).innerText();
     expect(schedule).toMatch(/How often\s+Every week/);
     expect(schedule).toMatch(new RegExp(`From\\s+${longDate(first)}`));
     await expectAxeClean(page);
 
-    // The first session's week: its five slots, in order.
+    // The first session's week: its four slots, in order.
     await page.goto(`${suite.h.baseUrl}/clinics/${clinicId}?week=${first}`);
     const slots = page.getByRole('table', { name: /^Slots in the week beginning/ });
     await slots.waitFor();
     const rows = await slots.locator('tbody tr').allInnerTexts();
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(4);
     expect(rows[0]).toMatch(/^9am on .*\tNew\t1\t0\tFree/);
-    expect(rows[4]).toMatch(/^10am on .*\tFollow-up\t1\t0\tFree/);
+    expect(rows[3]).toMatch(/^9:45am on .*\tFollow-up\t1\t0\tFree/);
 
     // The server holds what the form said.
     const api = await staffApi(t, suite.h.baseUrl);
@@ -292,7 +292,10 @@ describe('setting up and changing clinics by hand', () => {
         .getByRole('table', { name: 'Patients rebooked' })
         .locator('tbody tr')
         .innerText();
-      expect(moved).toMatch(new RegExp(`^10am on .*\\t10am on ${longDate(fromToday(14))}`));
+      // From the cancelled session into the earliest suitable slot in the specialty, wherever it is.
+      const [was, now] = moved.split('\t');
+      expect(was).toBe(`10am on ${longDate(sessionDate)}`);
+      expect(now).not.toContain(longDate(sessionDate));
     }
     await expectAxeClean(mp);
     await screenshot(mp, 'clinic-change-approved');
@@ -334,6 +337,7 @@ describe('setting up and changing clinics by hand', () => {
     await fillDate(page, 'effectiveFrom', from);
     await page.getByLabel('End time').fill('12:00');
     await page.locator('#sessions-0-rows-0-count').fill('4');
+    await page.getByRole('table', { name: 'Session 1 will have 4 slots, from 10am to midday' }).waitFor();
     await page.getByLabel('Why is the clinic changing?').fill('Job plan now has a longer clinic');
     await page.getByRole('button', { name: 'Save the change' }).click();
     await waitForHeading(page, `${name} – Clinic changed`);

@@ -4,7 +4,7 @@
  * hand here, not derived from the matrix in core, so a change to the matrix has to be made twice on purpose.
  */
 import { randomUUID } from 'node:crypto';
-import { ROLES, nhsNumberFromStem, type Role } from '@pathflow/core';
+import { ROLES, nhsNumberFromStem, roleAllows, type Role } from '@pathflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appointments,
@@ -12,6 +12,7 @@ import {
   clinicTemplateVersions,
   clinicTemplates,
   allocationPlans,
+  patientUnavailability,
   clinicians,
   locations,
   slots,
@@ -53,6 +54,8 @@ const pools = {
   allocationPlanToRead: '',
   allocationPlansToApply: [] as string[],
   allocationPlansToDiscard: [] as string[],
+  /** Periods of Bob's unavailability, one per request to remove. */
+  unavailabilityPeriods: [] as string[],
 };
 const fromPool = (pool: string[], n: number): string => {
   const id = pool[n];
@@ -111,9 +114,27 @@ async function fillAllocationPlans(h: Harness): Promise<void> {
   pools.allocationPlansToDiscard = planRows.slice(1 + POOL_SIZE).map((r) => r.id);
 }
 
+async function fillUnavailability(h: Harness): Promise<void> {
+  const rows = Array.from({ length: POOL_SIZE }, () => ({
+    orgId: h.fixture.orgId,
+    id: randomUUID(),
+    patientId: h.fixture.patients.bob,
+    fromDate: '2027-02-01',
+    toDate: '2027-02-07',
+    reason: 'Permission test',
+    recordedBy: 'permission-test',
+    recordedAt: new Date('2026-11-20T09:00:00Z'),
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await h.db.db.insert(patientUnavailability).values(rows.slice(i, i + 500));
+  }
+  pools.unavailabilityPeriods = rows.map((r) => r.id);
+}
+
 async function fillPools(h: Harness): Promise<void> {
   const orgId = h.fixture.orgId;
   await fillAllocationPlans(h);
+  await fillUnavailability(h);
   const patientId = h.fixture.patients.bob;
   const pathwayRows = Array.from({ length: POOL_SIZE }, (_, i) => ({
     orgId,
@@ -458,6 +479,9 @@ const cancelPoolDate = (n: number) => new Date(Date.UTC(2027, 0, 11 + n)).toISOS
 const contactUrl = (step: keyof typeof pools.contactBatches, n: number, action: string) =>
   `/api/v1/validation/batches/${pools.contactBatches[step]}/contacts/${fromPool(pools.pathways, n)}/${action}`;
 
+/** The roles the permission matrix gives this permission: for routes every signed-in member of staff may read. */
+const withPermission = (permission: Parameters<typeof roleAllows>[1]): Role[] =>
+  ROLES.filter((role) => roleAllows(role, permission));
 const READERS: Role[] = ['booking-clerk', 'team-leader', 'clinician', 'service-manager'];
 const WRITERS: Role[] = ['booking-clerk', 'team-leader', 'clinician'];
 const REFERRALS_CSV = Buffer.from(
@@ -862,6 +886,52 @@ const CASES: Case[] = [
     route: '/api/v1/allocation-plans/:id/discard',
     url: (_h, n) => `/api/v1/allocation-plans/${fromPool(pools.allocationPlansToDiscard, n)}/discard`,
     allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/patients/:id/unavailability',
+    url: (h) => `/api/v1/patients/${h.fixture.patients.bob}/unavailability`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/patients/:id/unavailability',
+    url: (h) => `/api/v1/patients/${h.fixture.patients.bob}/unavailability`,
+    payload: () => ({ from: '2026-12-01', to: '2026-12-07', reason: 'Permission test' }),
+    allowed: WRITERS,
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/patients/:id/unavailability/:periodId',
+    url: (h, n) =>
+      `/api/v1/patients/${h.fixture.patients.bob}/unavailability/${fromPool(pools.unavailabilityPeriods, n)}`,
+    allowed: WRITERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/pathways/:id/declined-offers',
+    url: (h) => `/api/v1/pathways/${h.fixture.pathways.bobEnt}/declined-offers`,
+    allowed: READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pathways/:id/declined-offers',
+    url: (h) => `/api/v1/pathways/${h.fixture.pathways.bobEnt}/declined-offers`,
+    payload: () => ({ offeredFor: '2026-12-30', reason: 'Permission test' }),
+    allowed: WRITERS,
+  },
+  { method: 'GET', route: '/api/v1/slots', url: () => '/api/v1/slots?specialty=120', allowed: READERS },
+  {
+    method: 'GET',
+    route: '/api/v1/clinicians',
+    url: () => '/api/v1/clinicians',
+    allowed: withPermission('Organization.read'),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/locations',
+    url: () => '/api/v1/locations',
+    allowed: withPermission('Organization.read'),
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', allowed: ['admin'] },
   {
