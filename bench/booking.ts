@@ -21,6 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -61,6 +62,36 @@ interface ClientRun {
   seconds: number;
   latencies: number[];
   statuses: [number, number][];
+  /** CPU milliseconds (user + system) the clients used. */
+  cpuMs: number;
+}
+
+/**
+ * One POST over a keep-alive agent with node:http: a load generator as light as Node allows (fetch costs the
+ * clients' process several times the CPU, and on a small machine that CPU is the server's and PostgreSQL's).
+ */
+function post(agent: Agent, url: URL, token: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** `clients` concurrent keep-alive clients working through `jobs`, each booking one at a time. */
@@ -68,23 +99,24 @@ async function runClients(base: string, token: string, jobs: Booking[], clients:
   let next = 0;
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const url = new URL('/api/v1/appointments', base);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let i = next++; i < jobs.length; i = next++) {
         const t = performance.now();
-        const res = await fetch(`${base}/api/v1/appointments`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ ...jobs[i], outOfTurnReason: 'Benchmark' }),
-        });
-        await res.arrayBuffer();
+        const status = await post(agent, url, token, JSON.stringify({ ...jobs[i], outOfTurnReason: 'Benchmark' }));
         latencies.push(performance.now() - t);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, latencies, statuses: [...statuses] };
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
+  return { seconds, latencies, statuses: [...statuses], cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 interface ClientOrder {
@@ -375,7 +407,7 @@ export async function runBookingBench(): Promise<void> {
         typeof anchor === 'number'
           ? `      anchor, pgbench ${CLIENTS} clients × ${PGBENCH_SECONDS} s of the bare transaction (update slot, insert appointment, insert audit): ${anchor.toFixed(0)} tps | ours / anchor ${(perSecond / anchor).toFixed(2)}`
           : `      anchor: ${anchor}`,
-        `    per booking: ${roundTrips.toFixed(1)} SQL round trips; CPU: server process ${serverMs.toFixed(2)} ms (${(cpu.system / 1000 / BOOKINGS).toFixed(2)} in the kernel)${inProcess ? ' with the clients' : ''}, PostgreSQL backends ${pgMs === null ? 'not readable here' : `${pgMs.toFixed(2)} ms`}`,
+        `    per booking: ${roundTrips.toFixed(1)} SQL round trips; CPU: server process ${serverMs.toFixed(2)} ms (${(cpu.system / 1000 / BOOKINGS).toFixed(2)} in the kernel)${inProcess ? ' with the clients' : ''}, PostgreSQL backends ${pgMs === null ? 'not readable here' : `${pgMs.toFixed(2)} ms`}${inProcess ? '' : `, load generator ${(run.cpuMs / BOOKINGS).toFixed(2)} ms`}`,
         `    afterwards: ${check?.over ?? '?'} slots over capacity, ${check?.mismatched ?? '?'} slots whose count differs from their appointments, ${check?.booked ?? '?'} places booked`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,6 +2,7 @@
  * Reasonable offers (spec §1.5) and the patient-initiated delay route to active monitoring (§1.4, §8.3).
  */
 import { addDays, daysBetween, parsePlainDate } from '../time/plain-date';
+import { isoToEpochDay } from './epoch-day';
 
 /** An offer is reasonable with at least 3 weeks' notice: offered date − date the offer was made ≥ 21 days. */
 export const REASONABLE_OFFER_MIN_DAYS = 21;
@@ -24,7 +25,12 @@ export interface DeclinedOffer extends Offer {
 
 /** Days' notice an offer gives (offeredFor − madeOn). */
 export function offerNoticeDays(offer: Offer): number {
-  return daysBetween(parsePlainDate(offer.madeOn), parsePlainDate(offer.offeredFor));
+  // Epoch days: no allocation on every booking. A date that is not one is reported by parsePlainDate.
+  const madeOn = isoToEpochDay(offer.madeOn);
+  const offeredFor = isoToEpochDay(offer.offeredFor);
+  if (Number.isNaN(madeOn) || Number.isNaN(offeredFor))
+    return daysBetween(parsePlainDate(offer.madeOn), parsePlainDate(offer.offeredFor));
+  return offeredFor - madeOn;
 }
 
 /** `offeredFor − madeOn ≥ 21` days (§1.5). Shorter notice may be offered and accepted, but may be declined freely. */

@@ -134,4 +134,19 @@ describe('londonDateOfEpochMilliseconds', () => {
   ])('%s is %s in London', (iso, expected) => {
     expect(londonDateOfEpochMilliseconds(Date.parse(iso))).toBe(expected);
   });
+
+  it('agrees with the time-zone arithmetic either side of every UTC hour, through both 2026 clock changes', () => {
+    const HOUR = 3_600_000;
+    for (const day of ['2026-03-28', '2026-03-29', '2026-10-24', '2026-10-25', '2026-12-31']) {
+      const midnight = Date.parse(`${day}T00:00:00Z`);
+      for (let h = -2; h <= 26; h++) {
+        for (const ms of [midnight + h * HOUR - 1, midnight + h * HOUR, midnight + h * HOUR + HOUR / 2]) {
+          // Asked twice: the second answer comes from the memo.
+          const expected = londonDateOf(Temporal.Instant.fromEpochMilliseconds(ms)).toString();
+          expect(londonDateOfEpochMilliseconds(ms), new Date(ms).toISOString()).toBe(expected);
+          expect(londonDateOfEpochMilliseconds(ms)).toBe(expected);
+        }
+      }
+    }
+  });
 });

@@ -47,7 +47,24 @@ export function londonDateTimeToInstant(
   return earlier.toInstant();
 }
 
-/** The calendar date (YYYY-MM-DD) in Europe/London at an instant given in epoch milliseconds. */
+const HOUR_MS = 3_600_000;
+/** London dates by UTC hour: a bounded memo, emptied when full. */
+const datesByHour = new Map<number, string>();
+const DATES_BY_HOUR_MAX = 50_000;
+
+/**
+ * The calendar date (YYYY-MM-DD) in Europe/London at an instant given in epoch milliseconds.
+ *
+ * London's date only ever changes on a whole UTC hour (midnight is 00:00 UTC in GMT and 23:00 UTC in BST, and the
+ * clocks change at 01:00 UTC), so the answer is the same for every instant in a UTC hour and is remembered by
+ * hour: every request asks for today, and the time-zone arithmetic is the dearest part of that.
+ */
 export function londonDateOfEpochMilliseconds(epochMilliseconds: number): string {
-  return londonDateOf(Temporal.Instant.fromEpochMilliseconds(epochMilliseconds)).toString();
+  const hour = Math.floor(epochMilliseconds / HOUR_MS);
+  const known = datesByHour.get(hour);
+  if (known !== undefined) return known;
+  const date = londonDateOf(Temporal.Instant.fromEpochMilliseconds(epochMilliseconds)).toString();
+  if (datesByHour.size >= DATES_BY_HOUR_MAX) datesByHour.clear();
+  datesByHour.set(hour, date);
+  return date;
 }
