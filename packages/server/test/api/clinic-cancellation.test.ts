@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client';
 import {
   appointments,
@@ -18,8 +18,7 @@ import {
   type pathways,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { addTestLocation, ownClinicianBuilders } from '../support/clinic';
-import { createHarness, type Harness, type Session } from '../support/app';
+import { clinicChangeSuite } from '../support/clinic';
 
 const NOW = '2026-11-23T09:00:00Z';
 const REASON = 'Consultant on annual leave';
@@ -63,37 +62,14 @@ interface Rebooked {
 }
 
 describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
-  let h: Harness;
-  let clerk: Session;
-  let manager: Session;
-  let locationId: string;
-
-  beforeAll(async () => {
-    h = await createHarness(engine);
-    h.clock.set(NOW);
-    clerk = await h.signIn('booking-clerk');
-    manager = await h.signIn('service-manager');
-    locationId = await addTestLocation(h);
+  const suite = clinicChangeSuite(engine, NOW, {
+    tag: 'CC',
+    registrationPrefix: 'C90000',
+    clinicName: 'Knee clinic',
+    nhsBase: 999_300_000,
+    layout: mondayMorning,
   });
-  afterAll(() => h.close());
-
-  const post = (url: string, payload: object, as: Session = clerk) =>
-    h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: as.write, payload });
-  const get = (url: string, as: Session = clerk) =>
-    h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: as.read });
-
-  const builders = ownClinicianBuilders(
-    () => h,
-    (url, payload) => post(url, payload),
-    {
-      tag: 'CC',
-      registrationPrefix: 'C90000',
-      clinicName: 'Knee clinic',
-      nhsBase: 999_300_000,
-      layout: mondayMorning,
-      locationId: () => locationId,
-    },
-  );
+  const { post, get, builders } = suite;
   const createClinic = builders.createClinic;
   const addPathway = async (clinicianId: string, over: Partial<typeof pathways.$inferInsert> = {}) =>
     (await builders.addPathway(clinicianId, over)).pathwayId;
@@ -109,14 +85,14 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     return res.json<{ id: string }>().id;
   };
   const appointment = async (id: string) =>
-    (await h.db.db.select().from(appointments).where(eq(appointments.id, id)))[0]!;
+    (await suite.h.db.db.select().from(appointments).where(eq(appointments.id, id)))[0]!;
   const bookedOn = async (pathwayId: string) =>
-    h.db.db
+    suite.h.db.db
       .select()
       .from(appointments)
       .where(and(eq(appointments.pathwayId, pathwayId), eq(appointments.status, 'booked')));
   const auditRows = (action: string, resourceIds: string[]) =>
-    h.db.db
+    suite.h.db.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, action), inArray(auditLog.resourceId, resourceIds)));
@@ -221,7 +197,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     expect(rebookRows[0]!.detail).toMatchObject({ templateId: clinic.id, letter: 'rebooking-confirmation' });
 
     // One letter for each patient moved: 'appointment-moved' about the new appointment, no cancellation letter.
-    const letters = await h.db.db
+    const letters = await suite.h.db.db
       .select()
       .from(communications)
       .where(
@@ -279,7 +255,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     expect(await appointment(late)).toMatchObject({ status: 'cancelled', cancelledBy: 'hospital' });
     expect(await bookedOn(breacher)).toHaveLength(0);
 
-    const escalations = await get(`/clinics/${clinic.id}/escalations`, manager);
+    const escalations = await get(`/clinics/${clinic.id}/escalations`, suite.manager);
     expect(escalations.statusCode, escalations.body).toBe(200);
     expect(escalations.json().escalations).toEqual([
       expect.objectContaining({
@@ -294,7 +270,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     expect(escalated!.detail).toMatchObject({ templateId: clinic.id, escalatedTo: 'service-manager' });
   });
 
-  it('with less than six weeks’ notice changes nothing until a service manager approves', async () => {
+  it('with less than six weeks’ notice changes nothing until a service suite.manager approves', async () => {
     const clinic = await createClinic();
     const a = await addPathway(clinic.clinicianId, {
       clockStartDate: '2026-09-15',
@@ -317,7 +293,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     expect(res.json()).toMatchObject({ status: 'pending-approval', firstAffectedDate: '2026-12-14' });
     expect(await slotsOn(clinic.id, '2026-12-14')).toEqual(dec14.map((s) => ({ ...s, booked: 1 })));
     for (const id of [kept, oldA, oldB]) expect((await appointment(id)).status).toBe('booked');
-    const [stored] = await h.db.db
+    const [stored] = await suite.h.db.db
       .select()
       .from(clinicChangeRequests)
       .where(eq(clinicChangeRequests.id, requestId));
@@ -328,7 +304,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
       reason: REASON,
       status: 'requested',
     });
-    const worklist = await get('/clinic-change-requests?status=requested', manager);
+    const worklist = await get('/clinic-change-requests?status=requested', suite.manager);
     expect(worklist.json().requests).toContainEqual(
       expect.objectContaining({ id: requestId, kind: 'cancel-session', sessionDate: '2026-12-14' }),
     );
@@ -342,7 +318,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     const approved = await post(
       `/clinic-change-requests/${requestId}/decision`,
       { approve: true, reason: 'Leave agreed with the clinical lead' },
-      manager,
+      suite.manager,
     );
     expect(approved.statusCode, approved.body).toBe(200);
     const nov30 = await slotsOn(clinic.id, '2026-11-30');
@@ -378,12 +354,12 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     const again = await post(
       `/clinic-change-requests/${requestId}/decision`,
       { approve: true, reason: 'Twice' },
-      manager,
+      suite.manager,
     );
     expect(again.statusCode).toBe(409);
   });
 
-  it('leaves the session as it was when a service manager rejects the request', async () => {
+  it('leaves the session as it was when a service suite.manager rejects the request', async () => {
     const clinic = await createClinic();
     const p = await addPathway(clinic.clinicianId);
     const dec7 = await slotsOn(clinic.id, '2026-12-07');
@@ -393,7 +369,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     const rejected = await post(
       `/clinic-change-requests/${res.json().requestId}/decision`,
       { approve: false, reason: 'Find cover instead' },
-      manager,
+      suite.manager,
     );
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect(rejected.json()).toMatchObject({
@@ -413,7 +389,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     const counts = async () =>
       (
         await queryRows<{ audit: number; requests: number; cancelled: number }>(
-          h.db.db,
+          suite.h.db.db,
           sql`select (select count(*)::int from audit_log where action like 'ClinicSession.%') as audit,
                      (select count(*)::int from clinic_change_requests) as requests,
                      (select count(*)::int from slots where status = 'cancelled') as cancelled`,
@@ -444,7 +420,7 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     expect((await slotsOn(clinic.id, '2027-01-25')).map((s) => s.status)).toEqual(['open', 'open', 'open']);
     expect((await appointment(id)).status).toBe('booked');
     // A clinician may not cancel clinics (Clinic.write); unknown clinic for the escalation list.
-    const asClinician = await h.signIn('clinician');
+    const asClinician = await suite.h.signIn('clinician');
     const refused = await post(url, { date: '2027-01-25', reason: REASON }, asClinician);
     expect(refused.statusCode).toBe(403);
     expect((await get(`/clinics/${randomUUID()}/escalations`)).statusCode).toBe(404);

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appointments,
   auditLog,
@@ -17,8 +17,7 @@ import {
   patientUnavailability,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { addTestLocation, ownClinicianBuilders } from '../support/clinic';
-import { createHarness, type Harness, type Session } from '../support/app';
+import { clinicChangeSuite } from '../support/clinic';
 
 const NOW = '2026-11-23T09:00:00Z';
 const REASON = 'Consultant on annual leave';
@@ -64,42 +63,19 @@ interface Escalated {
 }
 
 describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
-  let h: Harness;
-  let clerk: Session;
-  let manager: Session;
-  let locationId: string;
-
-  beforeAll(async () => {
-    h = await createHarness(engine);
-    h.clock.set(NOW);
-    clerk = await h.signIn('booking-clerk');
-    manager = await h.signIn('service-manager');
-    locationId = await addTestLocation(h);
+  const suite = clinicChangeSuite(engine, NOW, {
+    tag: 'RB',
+    registrationPrefix: 'C80000',
+    clinicName: 'Hip clinic',
+    nhsBase: 999_400_000,
+    layout: mondayMorning,
   });
-  afterAll(() => h.close());
-
-  const post = (url: string, payload: object, as: Session = clerk) =>
-    h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: as.write, payload });
-  const get = (url: string, as: Session = clerk) =>
-    h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: as.read });
-
-  const builders = ownClinicianBuilders(
-    () => h,
-    (url, payload) => post(url, payload),
-    {
-      tag: 'RB',
-      registrationPrefix: 'C80000',
-      clinicName: 'Hip clinic',
-      nhsBase: 999_400_000,
-      layout: mondayMorning,
-      locationId: () => locationId,
-    },
-  );
+  const { post, get, builders } = suite;
   const createClinic = builders.createClinic;
   const addPathway = builders.addPathway;
   const unavailable = async (patientId: string, fromDate: string, toDate: string, removed = false) => {
-    await h.db.db.insert(patientUnavailability).values({
-      orgId: h.fixture.orgId,
+    await suite.h.db.db.insert(patientUnavailability).values({
+      orgId: suite.h.fixture.orgId,
       id: randomUUID(),
       patientId,
       fromDate,
@@ -122,10 +98,10 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
     return res.json<{ id: string }>().id;
   };
   const appointment = async (id: string) =>
-    (await h.db.db.select().from(appointments).where(eq(appointments.id, id)))[0]!;
+    (await suite.h.db.db.select().from(appointments).where(eq(appointments.id, id)))[0]!;
   /** The letters about moved or cancelled appointments queued for a patient. */
   const lettersFor = (patientId: string) =>
-    h.db.db
+    suite.h.db.db
       .select()
       .from(communications)
       .where(
@@ -239,19 +215,19 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
     ]);
     expect(await lettersFor(other.patientId)).toHaveLength(0);
 
-    // The escalation is on the clinic's list for the service manager, and the change is audited.
-    const escalations = await get(`/clinics/${clinic.id}/escalations`, manager);
+    // The escalation is on the clinic's list for the service suite.manager, and the change is audited.
+    const escalations = await get(`/clinics/${clinic.id}/escalations`, suite.manager);
     expect(escalations.json().escalations).toEqual([
       expect.objectContaining({ appointmentId: old.breacher, cause: 'version-change', bookedSince: false }),
     ]);
-    const [applied] = await h.db.db
+    const [applied] = await suite.h.db.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'ClinicVersion.apply'), eq(auditLog.resourceId, clinic.id)));
     expect(applied!.detail).toMatchObject({ displacedAppointments: 5, rebooked: 4, escalated: 1 });
   });
 
-  it('rebooks when a service manager approves a version with short notice, not before', async () => {
+  it('rebooks when a service suite.manager approves a version with short notice, not before', async () => {
     const clinic = await createClinic();
     const p = await addPathway(clinic.clinicianId);
     const dec7 = await slotsOn(clinic.id, '2026-12-07');
@@ -264,7 +240,7 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
     const decided = await post(
       `/clinic-change-requests/${res.json().requestId}/decision`,
       { approve: true, reason: 'Agreed with the clinical lead' },
-      manager,
+      suite.manager,
     );
     expect(decided.statusCode, decided.body).toBe(200);
     const nov30 = await slotsOn(clinic.id, '2026-11-30');
@@ -334,21 +310,21 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
     });
     expect(res.statusCode, res.body).toBe(202);
     const { requestId } = res.json<{ requestId: string }>();
-    const [stored] = await h.db.db
+    const [stored] = await suite.h.db.db
       .select()
       .from(clinicChangeRequests)
       .where(eq(clinicChangeRequests.id, requestId));
     expect(stored!.detail).toEqual({ sessionIndex: 0, keepSlots: 1 });
 
     // The approval reads the request's detail (not the audit row): keep two slots instead.
-    await h.db.db
+    await suite.h.db.db
       .update(clinicChangeRequests)
       .set({ detail: { sessionIndex: 0, keepSlots: 2 } })
       .where(eq(clinicChangeRequests.id, requestId));
     const approved = await post(
       `/clinic-change-requests/${requestId}/decision`,
       { approve: true, reason: 'Agreed' },
-      manager,
+      suite.manager,
     );
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json().cancellation).toMatchObject({
@@ -377,18 +353,18 @@ describe.each(ENGINES)('rebooking after clinic changes on %s', (engine) => {
     });
     expect(res.statusCode, res.body).toBe(202);
     const { requestId } = res.json<{ requestId: string }>();
-    await h.db.db
+    await suite.h.db.db
       .update(clinicChangeRequests)
       .set({ detail: null })
       .where(eq(clinicChangeRequests.id, requestId));
     const approved = await post(
       `/clinic-change-requests/${requestId}/decision`,
       { approve: true, reason: 'Agreed' },
-      manager,
+      suite.manager,
     );
     expect(approved.statusCode, approved.body).toBe(409);
     expect((await slotsOn(clinic.id, '2026-12-21')).map((s) => s.status)).toEqual(['open', 'open', 'open']);
-    const [request] = await h.db.db
+    const [request] = await suite.h.db.db
       .select()
       .from(clinicChangeRequests)
       .where(eq(clinicChangeRequests.id, requestId));

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { nhsNumberFromStem } from '@pathflow/core';
 import { clinicians, clinicTemplates, locations, pathways, patients, slots } from '../../src/db/schema';
-import type { Harness } from './app';
+import { createHarness, type Harness, type Session } from './app';
+import type { Engine } from '../../src/db/client';
 
 export interface TestClinic {
   templateId: string;
@@ -224,5 +225,75 @@ export function ownClinicianBuilders(
       });
       return { pathwayId, patientId };
     },
+  };
+}
+
+type InjectResponse = Awaited<ReturnType<Harness['app']['inject']>>;
+
+export interface ClinicChangeSuite {
+  readonly h: Harness;
+  /** A booking clerk and a service manager, signed in. */
+  readonly clerk: Session;
+  readonly manager: Session;
+  post: (url: string, payload: object, as?: Session) => Promise<InjectResponse>;
+  get: (url: string, as?: Session) => Promise<InjectResponse>;
+  builders: OwnClinicianBuilders;
+}
+
+/**
+ * The set-up of a test file about changing and cancelling clinics: a harness on `engine` with its clock at
+ * `now`, a clerk and a service manager signed in, one location, `/api/v1` helpers and clinics under their
+ * own clinician (`ownClinicianBuilders`).
+ */
+export function clinicChangeSuite(
+  engine: Engine,
+  now: string,
+  options: Omit<Parameters<typeof ownClinicianBuilders>[2], 'locationId'>,
+): ClinicChangeSuite {
+  let h: Harness | undefined;
+  let clerk: Session | undefined;
+  let manager: Session | undefined;
+  let locationId = '';
+  beforeAll(async () => {
+    h = await createHarness(engine);
+    h.clock.set(now);
+    clerk = await h.signIn('booking-clerk');
+    manager = await h.signIn('service-manager');
+    locationId = await addTestLocation(h);
+  });
+  afterAll(() => h?.close());
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The clinic suite is used before its beforeAll ran');
+    return value;
+  };
+  const post = (url: string, payload: object, as?: Session) =>
+    ready(h).app.inject({
+      method: 'POST',
+      url: `/api/v1${url}`,
+      headers: (as ?? ready(clerk)).write,
+      payload,
+    });
+  const get = (url: string, as?: Session) =>
+    ready(h).app.inject({ method: 'GET', url: `/api/v1${url}`, headers: (as ?? ready(clerk)).read });
+  return {
+    get h() {
+      return ready(h);
+    },
+    get clerk() {
+      return ready(clerk);
+    },
+    get manager() {
+      return ready(manager);
+    },
+    post,
+    get,
+    builders: ownClinicianBuilders(
+      () => ready(h),
+      (url, payload) => post(url, payload),
+      {
+        ...options,
+        locationId: () => locationId,
+      },
+    ),
   };
 }
