@@ -17,6 +17,7 @@ import {
   slots,
 } from '../src/db/schema';
 import { ENGINES, createServerDatabase } from './support/db';
+import { newSlots } from './support/clinic';
 
 const BIN = fileURLToPath(new URL('../bin/pathflow.mjs', import.meta.url));
 
@@ -154,12 +155,7 @@ describe.each(ENGINES)('pathflow command on %s', { timeout: 120_000 }, (engine) 
           weekday: 1,
           start: '09:00',
           end: '10:00',
-          slots: [0, 20, 40].map((offsetMinutes) => ({
-            offsetMinutes,
-            durationMinutes: 20,
-            slotType: 'new',
-            capacity: 1,
-          })),
+          slots: newSlots([0, 20, 40]),
         },
       ],
       status: 'active',

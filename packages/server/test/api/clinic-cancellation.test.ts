@@ -18,7 +18,7 @@ import {
   type pathways,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { clinicChangeSuite } from '../support/clinic';
+import { clinicChangeSuite, newSlots } from '../support/clinic';
 
 const NOW = '2026-11-23T09:00:00Z';
 const REASON = 'Consultant on annual leave';
@@ -32,12 +32,7 @@ const mondayMorning = {
       weekday: 1,
       start: '09:00',
       end: '10:00',
-      slots: [0, 20, 40].map((offsetMinutes) => ({
-        offsetMinutes,
-        durationMinutes: 20,
-        slotType: 'new',
-        capacity: 1,
-      })),
+      slots: newSlots([0, 20, 40]),
     },
   ],
 };

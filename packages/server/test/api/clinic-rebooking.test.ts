@@ -17,17 +17,12 @@ import {
   patientUnavailability,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { clinicChangeSuite } from '../support/clinic';
+import { clinicChangeSuite, newSlots } from '../support/clinic';
 
 const NOW = '2026-11-23T09:00:00Z';
 const REASON = 'Consultant on annual leave';
 
-const threeSlots = [0, 20, 40].map((offsetMinutes) => ({
-  offsetMinutes,
-  durationMinutes: 20,
-  slotType: 'new',
-  capacity: 1,
-}));
+const threeSlots = newSlots([0, 20, 40]);
 /** Monday 09:00–10:00 London, three 20-minute new-patient slots. */
 const mondayMorning = {
   effectiveFrom: '2026-11-23',

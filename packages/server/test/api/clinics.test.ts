@@ -16,7 +16,7 @@ import {
   slots,
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
-import { addTestLocation, fixtureConsultant } from '../support/clinic';
+import { addTestLocation, fixtureConsultant, newSlots } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -30,12 +30,7 @@ const mondayMorning = (over: Record<string, unknown> = {}) => ({
       weekday: 1,
       start: '09:00',
       end: '10:00',
-      slots: [0, 20, 40].map((offsetMinutes) => ({
-        offsetMinutes,
-        durationMinutes: 20,
-        slotType: 'new',
-        capacity: 1,
-      })),
+      slots: newSlots([0, 20, 40]),
     },
   ],
   ...over,
@@ -50,12 +45,7 @@ const changedMonday = (effectiveFrom: string) => ({
       weekday: 1,
       start: '09:00',
       end: '10:20',
-      slots: [0, 20, 60].map((offsetMinutes) => ({
-        offsetMinutes,
-        durationMinutes: 20,
-        slotType: 'new',
-        capacity: 1,
-      })),
+      slots: newSlots([0, 20, 60]),
     },
   ],
   reason: 'Consultant job plan change',

@@ -9,7 +9,7 @@ import { auditLog, slots } from '../../src/db/schema';
 import { extendSlotHorizon } from '../../src/features/clinics/horizon';
 import { nextDailyRun } from '../../src/jobs/daily';
 import { ENGINES } from '../support/db';
-import { addTestLocation, fixtureConsultant } from '../support/clinic';
+import { addTestLocation, fixtureConsultant, newSlots } from '../support/clinic';
 import { createHarness, type Harness, type Session } from '../support/app';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -171,12 +171,7 @@ describe.each(ENGINES)('slot horizon on %s', (engine) => {
           weekday: 1,
           start: '09:00',
           end: '10:20',
-          slots: [0, 20, 60].map((offsetMinutes) => ({
-            offsetMinutes,
-            durationMinutes: 20,
-            slotType: 'new',
-            capacity: 1,
-          })),
+          slots: newSlots([0, 20, 60]),
         },
       ],
       reason: 'Job plan change',

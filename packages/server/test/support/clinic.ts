@@ -297,3 +297,7 @@ export function clinicChangeSuite(
     ),
   };
 }
+
+/** New-patient slots of `durationMinutes` (20 unless given), capacity 1, at these offsets into the session. */
+export const newSlots = (offsets: number[], durationMinutes = 20) =>
+  offsets.map((offsetMinutes) => ({ offsetMinutes, durationMinutes, slotType: 'new', capacity: 1 }));
