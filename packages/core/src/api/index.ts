@@ -1,2 +1,4 @@
+export * from './allocation';
+export * from './clinics';
 export * from './contract';
 export * from './ptl';

@@ -2,89 +2,33 @@
  * Typed calls to the automatic allocation endpoints, `/api/v1/allocation-plans`. The shapes follow the server's
  * OpenAPI description (`GET /api/v1/openapi.json`).
  */
-import type { BreachKind } from '@pathflow/core';
+import type {
+  AllocationPlanApplied as ApplyAnswer,
+  AllocationPlanView as AllocationPlan,
+  PlanAssignment,
+  PlanBreaching,
+  StillBreachingReason,
+  UnassignedReason,
+} from '@pathflow/core';
 import { api } from './client';
+
+/** The views the server answers with, shared with it through core's API contract. */
+export type {
+  AllocationPlan,
+  ApplyAnswer,
+  PlanAssignment,
+  PlanBreaching,
+  StillBreachingReason,
+  UnassignedReason,
+};
 
 const BASE = '/api/v1/allocation-plans';
 const id = (value: string) => encodeURIComponent(value);
-
-export type StillBreachingReason = 'already-breached' | 'no-eligible-slot-in-time' | 'capacity';
-export type UnassignedReason = 'no-eligible-slot' | 'capacity';
-
-export interface PlanAssignment {
-  pathwayId: string;
-  patient: { id: string; nhsNumber: string; name: string };
-  priority: string;
-  slot: { id: string; type: string; startsAt: string; endsAt: string; date: string };
-  clinic: { id: string; name: string };
-  noticeDays: number;
-  reasonableOffer: boolean;
-  outOfTurn: boolean;
-  breachesAvoided: BreachKind[];
-  breaches: BreachKind[];
-}
-
-export interface PlanBreaching {
-  pathwayId: string;
-  patient: { id: string; nhsNumber: string; name: string };
-  priority: string;
-  breaches: BreachKind[];
-  booked: boolean;
-  date: string | null;
-  reason: StillBreachingReason;
-  reasonText: string;
-  unassignedReason: UnassignedReason | null;
-  unassignedText: string | null;
-}
-
-interface Page<T> {
-  offset: number;
-  limit: number;
-  total: number;
-  items: T[];
-}
-
-export interface AllocationPlan {
-  id: string;
-  specialtyCode: string;
-  status: 'proposed' | 'applied' | 'discarded' | 'superseded';
-  fromDate: string;
-  toDate: string;
-  createdAt: string;
-  summary: {
-    today: string;
-    weeks: number;
-    minNoticeDays: number;
-    counts: {
-      patients: number;
-      slots: number;
-      places: number;
-      booked: number;
-      unassigned: number;
-      reasonableOffers: number;
-      outOfTurn: number;
-    };
-    breachesBefore: Record<BreachKind, number>;
-    breachesAfter: Record<BreachKind, number>;
-    stillBreaching: { reason: StillBreachingReason; text: string; count: number }[];
-    unassigned: { reason: UnassignedReason; text: string; count: number }[];
-  };
-  assignments: Page<PlanAssignment>;
-  stillBreaching: Page<PlanBreaching>;
-}
 
 export interface PlanRequest {
   specialtyCode: string;
   weeks: number;
   minNoticeDays: number;
-}
-
-export interface ApplyAnswer {
-  id: string;
-  status: 'applied';
-  appointmentsBooked: number;
-  lettersQueued: number;
-  slotsUsed: number;
 }
 
 export const makePlan = (body: PlanRequest) => api.post<AllocationPlan>(BASE, body);

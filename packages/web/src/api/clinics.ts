@@ -3,8 +3,35 @@
  * escalations), `/clinic-change-requests`, `/clinicians`, `/locations`, `/slots/:id/in-turn`, `/appointments`
  * and `/utilisation`. The shapes follow the server's OpenAPI description (`GET /api/v1/openapi.json`).
  */
-import type { Patient, Recurrence, ReferralPriority, SlotType, TemplateSession } from '@pathflow/core';
+import type {
+  ClinicCancelOutcome as CancelOutcome,
+  ClinicCancellation as Cancellation,
+  ClinicChangeRequest as ChangeRequest,
+  ClinicDecision as Decision,
+  ClinicDisplacedSlot as Displaced,
+  ClinicEscalation as Escalation,
+  ClinicVersion,
+  ClinicVersionApplied as ApplyResult,
+  ClinicVersionOutcome as NewVersionOutcome,
+  Patient,
+  Recurrence,
+  ReferralPriority,
+  SlotType,
+} from '@pathflow/core';
 import { api } from './client';
+
+/** The views the server answers with, shared with it through core's API contract. */
+export type {
+  ApplyResult,
+  CancelOutcome,
+  Cancellation,
+  ChangeRequest,
+  ClinicVersion,
+  Decision,
+  Displaced,
+  Escalation,
+  NewVersionOutcome,
+};
 
 const BASE = '/api/v1';
 const id = (value: string) => encodeURIComponent(value);
@@ -19,37 +46,6 @@ export interface ClinicSummary {
   /** Open slots starting after now, and of those the ones with a place free. */
   openSlots: number;
   freeSlots: number;
-}
-
-export interface ClinicVersion {
-  version: number;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  recurrence: Recurrence;
-  sessions: TemplateSession[];
-  /** active, pending-approval, rejected or superseded. */
-  status: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface ChangeRequest {
-  id: string;
-  templateId: string;
-  clinicName: string;
-  /** new-version or cancel-session. */
-  kind: string;
-  version: number | null;
-  sessionDate: string | null;
-  firstAffectedDate: string;
-  reason: string;
-  /** requested, approved or rejected. */
-  status: string;
-  requestedBy: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
 }
 
 export interface Clinic {
@@ -84,67 +80,6 @@ export interface NewClinic extends VersionFields {
   serviceName: string | null;
   locationId: string;
   specialtyCode: string;
-}
-
-export interface Displaced {
-  slotId: string;
-  startsAt: string;
-  reason: string;
-  appointments: number;
-  message: string;
-}
-
-export interface ApplyResult {
-  version: number;
-  created: number;
-  removed: number;
-  kept: number;
-  displaced: Displaced[];
-  displacedAppointments: number;
-}
-
-export type NewVersionOutcome =
-  | ({ status: 'active' } & ApplyResult)
-  | { status: 'pending-approval'; version: number; requestId: string; firstAffectedDate: string };
-
-export interface Cancellation {
-  sessionDate: string;
-  sessionIndex: number | null;
-  cancelledSlots: number;
-  keptSlots: number;
-  cancelledAppointments: number;
-  rebooked: {
-    appointmentId: string;
-    replacesId: string;
-    pathwayId: string;
-    from: string;
-    to: string;
-    breachDate: string | null;
-  }[];
-  escalated: { appointmentId: string; pathwayId: string; reason: string; breachDate: string | null }[];
-}
-
-export type CancelOutcome =
-  | ({ status: 'applied' } & Cancellation)
-  | { status: 'pending-approval'; requestId: string; firstAffectedDate: string };
-
-export interface Decision {
-  request: ChangeRequest;
-  applied: ApplyResult | null;
-  cancellation: Cancellation | null;
-}
-
-export interface Escalation {
-  appointmentId: string;
-  pathwayId: string;
-  patientId: string | null;
-  reason: string;
-  breachDate: string | null;
-  /** session-cancelled or version-change. */
-  cause: string;
-  escalatedAt: string;
-  /** The pathway has an appointment booked now. */
-  bookedSince: boolean;
 }
 
 export interface Clinician {

@@ -17,6 +17,7 @@ import {
   isReasonableOffer,
   londonDateOfEpochMilliseconds,
   offerNoticeDays,
+  type AllocationPlanApplied,
   type RttPriority,
   type SlotType,
 } from '@pathflow/core';
@@ -37,16 +38,6 @@ export interface StaleCounts {
   pathwayClosed: number;
   slotUnsuitable: number;
   patientBusy: number;
-}
-
-export interface ApplyResult {
-  id: string;
-  status: 'applied';
-  appointmentsBooked: number;
-  lettersQueued: number;
-  slotsUsed: number;
-  decidedBy: string;
-  decidedAt: string;
 }
 
 /** A Postgres array literal of uuids, ints or booleans (none need quoting). */
@@ -73,7 +64,11 @@ interface SlotState {
   free: number;
 }
 
-export async function applyPlan(db: Database, ctx: RequestContext, id: string): Promise<ApplyResult> {
+export async function applyPlan(
+  db: Database,
+  ctx: RequestContext,
+  id: string,
+): Promise<AllocationPlanApplied> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
   return db.transaction(async (tx) => {

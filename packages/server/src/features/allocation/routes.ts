@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { BREACH_KINDS } from '@pathflow/core';
+import { BREACH_KINDS, PLAN_STATUSES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemResponse } from '../openapi/problem-schema';
@@ -19,7 +19,6 @@ import {
   MAX_PAGE,
   MAX_WEEKS,
   OUT_OF_TURN_REASON,
-  PLAN_STATUSES,
   createPlan,
   discardPlan,
   getPlan,
@@ -33,6 +32,8 @@ const IsoDateTime = Type.String({ format: 'date-time' });
 const Count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 const Literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const BreachKind = Literals(BREACH_KINDS);
+const StillBreachingReason = Literals(['already-breached', 'no-eligible-slot-in-time', 'capacity']);
+const UnassignedReason = Literals(['no-eligible-slot', 'capacity']);
 const ByKind = Type.Object(Object.fromEntries(BREACH_KINDS.map((k) => [k, Count()])), {
   description: 'A count for each kind of breach',
 });
@@ -75,9 +76,9 @@ const BreachingSchema = Type.Object({
   breaches: Type.Array(BreachKind),
   booked: Type.Boolean(),
   date: Nullable(IsoDate),
-  reason: Literals(['already-breached', 'no-eligible-slot-in-time', 'capacity']),
+  reason: StillBreachingReason,
   reasonText: Type.String({ description: 'Why, in plain words' }),
-  unassignedReason: Nullable(Literals(['no-eligible-slot', 'capacity'])),
+  unassignedReason: Nullable(UnassignedReason),
   unassignedText: Nullable(Type.String()),
 });
 
@@ -87,7 +88,8 @@ const Page = <T extends TSchema>(item: T) =>
 const ReasonCount = <T extends TSchema>(reason: T) =>
   Type.Object({ reason, text: Type.String(), count: Count() });
 
-const PlanSchema = Type.Object({
+/** What a plan and a plan in the list both show of it. */
+const PlanHeader = {
   id: Uuid,
   specialtyCode: Type.String(),
   status: Literals(PLAN_STATUSES),
@@ -97,6 +99,10 @@ const PlanSchema = Type.Object({
   createdAt: IsoDateTime,
   decidedBy: Nullable(Type.String()),
   decidedAt: Nullable(IsoDateTime),
+};
+
+const PlanSchema = Type.Object({
+  ...PlanHeader,
   summary: Type.Object({
     today: IsoDate,
     weeks: Type.Integer(),
@@ -116,10 +122,8 @@ const PlanSchema = Type.Object({
     breachesAfter: ByKind,
     stillBreachingByReason: Type.Record(Type.String(), Count()),
     unassignedByReason: Type.Record(Type.String(), Count()),
-    stillBreaching: Type.Array(
-      ReasonCount(Literals(['already-breached', 'no-eligible-slot-in-time', 'capacity'])),
-    ),
-    unassigned: Type.Array(ReasonCount(Literals(['no-eligible-slot', 'capacity']))),
+    stillBreaching: Type.Array(ReasonCount(StillBreachingReason)),
+    unassigned: Type.Array(ReasonCount(UnassignedReason)),
   }),
   assignments: Page(AssignmentSchema),
   stillBreaching: Page(BreachingSchema),
@@ -231,15 +235,7 @@ export function allocationRoutes(base: FastifyInstance, deps: RouteDeps): void {
           200: Type.Object({
             plans: Type.Array(
               Type.Object({
-                id: Uuid,
-                specialtyCode: Type.String(),
-                status: Literals(PLAN_STATUSES),
-                fromDate: IsoDate,
-                toDate: IsoDate,
-                createdBy: Type.String(),
-                createdAt: IsoDateTime,
-                decidedBy: Nullable(Type.String()),
-                decidedAt: Nullable(IsoDateTime),
+                ...PlanHeader,
                 patients: Count(),
                 booked: Count(),
               }),

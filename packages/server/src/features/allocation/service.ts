@@ -15,9 +15,13 @@ import {
   allocate,
   daysBetween,
   parsePlainDate,
-  type AllocationCounts,
+  type AllocationPlanView,
   type BreachKind,
   type FreeSlot,
+  type PlanHeader,
+  type PlanPatient,
+  type PlanStatus,
+  type PlanSummary,
   type RttPriority,
   type SlotType,
   type StillBreachingReason,
@@ -51,9 +55,6 @@ export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 export const OUT_OF_TURN_REASON = 'Automatic allocation: booked to minimise breaches';
 
-export const PLAN_STATUSES = ['proposed', 'applied', 'discarded', 'superseded'] as const;
-export type PlanStatus = (typeof PLAN_STATUSES)[number];
-
 /** One planned booking as stored (ids and dates only). */
 export interface StoredAssignment {
   pathwayId: string;
@@ -85,18 +86,6 @@ export interface StoredUnassigned {
   stillBreaching: StoredBreaching[];
   /** Patients left without a date (whether or not they breach), with the reason. */
   unassigned: { pathwayId: string; patientId: string; reason: UnassignedReason }[];
-}
-
-export interface PlanSummary {
-  today: string;
-  weeks: number;
-  minNoticeDays: number;
-  counts: AllocationCounts;
-  /** Breaches by kind if nobody were booked (by the end of the window), and with the plan applied. */
-  breachesBefore: Record<BreachKind, number>;
-  breachesAfter: Record<BreachKind, number>;
-  stillBreachingByReason: Record<StillBreachingReason, number>;
-  unassignedByReason: Record<UnassignedReason, number>;
 }
 
 export const BREACH_LABELS: Record<BreachKind, string> = {
@@ -290,67 +279,22 @@ function windowOf(today: string, input: CreatePlanInput) {
   return { weeks, minNoticeDays, fromDate, toDate, horizon };
 }
 
-export interface PlanView {
-  id: string;
-  specialtyCode: string;
-  status: PlanStatus;
-  fromDate: string;
-  toDate: string;
-  createdBy: string;
-  createdAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  summary: PlanSummary & {
-    stillBreaching: { reason: StillBreachingReason; text: string; count: number }[];
-    unassigned: { reason: UnassignedReason; text: string; count: number }[];
-  };
-  assignments: {
-    offset: number;
-    limit: number;
-    total: number;
-    items: AssignmentView[];
-  };
-  stillBreaching: {
-    offset: number;
-    limit: number;
-    total: number;
-    items: BreachingView[];
-  };
-}
-
-interface PatientRef {
-  id: string;
-  nhsNumber: string;
-  name: string;
-}
-
-export interface AssignmentView {
-  pathwayId: string;
-  patient: PatientRef;
-  priority: string;
-  slot: { id: string; type: string; startsAt: string; endsAt: string; date: string };
-  clinic: { id: string; name: string };
-  noticeDays: number;
-  reasonableOffer: boolean;
-  outOfTurn: boolean;
-  breachesAvoided: BreachKind[];
-  breaches: BreachKind[];
-}
-
-export interface BreachingView {
-  pathwayId: string;
-  patient: PatientRef;
-  priority: string;
-  breaches: BreachKind[];
-  booked: boolean;
-  date: string | null;
-  reason: StillBreachingReason;
-  reasonText: string;
-  unassignedReason: UnassignedReason | null;
-  unassignedText: string | null;
-}
-
 type PlanRow = typeof allocationPlans.$inferSelect;
+
+/** A stored plan's header as answered: its status typed, its times as ISO instants. */
+function headerOf(plan: Pick<PlanRow, keyof PlanHeader>): PlanHeader {
+  return {
+    id: plan.id,
+    specialtyCode: plan.specialtyCode,
+    status: plan.status as PlanStatus,
+    fromDate: plan.fromDate,
+    toDate: plan.toDate,
+    createdBy: plan.createdBy,
+    createdAt: plan.createdAt.toISOString(),
+    decidedBy: plan.decidedBy,
+    decidedAt: plan.decidedAt ? plan.decidedAt.toISOString() : null,
+  };
+}
 
 export interface PageInput {
   offset?: number | undefined;
@@ -360,7 +304,12 @@ export interface PageInput {
 }
 
 /** A plan with one page of its assignments and of who still breaches, names read (and audited) now. */
-async function viewOf(tx: Database, ctx: RequestContext, plan: PlanRow, page: PageInput): Promise<PlanView> {
+async function viewOf(
+  tx: Database,
+  ctx: RequestContext,
+  plan: PlanRow,
+  page: PageInput,
+): Promise<AllocationPlanView> {
   const orgId = ctx.principal.orgId;
   const all = plan.assignments as StoredAssignment[];
   const stored = plan.unassigned as StoredUnassigned;
@@ -417,7 +366,7 @@ async function viewOf(tx: Database, ctx: RequestContext, plan: PlanRow, page: Pa
     people.map((p) => ({ resourceId: p.pathwayId, patientId: p.patientId })),
   );
 
-  const refOf = (pathwayId: string, patientId: string): PatientRef & { priority: string } => {
+  const refOf = (pathwayId: string, patientId: string): PlanPatient & { priority: string } => {
     const p = person.get(pathwayId);
     return p
       ? {
@@ -430,15 +379,7 @@ async function viewOf(tx: Database, ctx: RequestContext, plan: PlanRow, page: Pa
   };
 
   return {
-    id: plan.id,
-    specialtyCode: plan.specialtyCode,
-    status: plan.status as PlanStatus,
-    fromDate: plan.fromDate,
-    toDate: plan.toDate,
-    createdBy: plan.createdBy,
-    createdAt: plan.createdAt.toISOString(),
-    decidedBy: plan.decidedBy,
-    decidedAt: plan.decidedAt ? plan.decidedAt.toISOString() : null,
+    ...headerOf(plan),
     summary: {
       ...summary,
       stillBreaching: (Object.keys(STILL_BREACHING_TEXT) as StillBreachingReason[]).map((reason) => ({
@@ -507,7 +448,7 @@ export async function createPlan(
   db: Database,
   ctx: RequestContext,
   input: CreatePlanInput,
-): Promise<PlanView> {
+): Promise<AllocationPlanView> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
   const w = windowOf(today, input);
@@ -656,20 +597,11 @@ export async function getPlan(
   ctx: RequestContext,
   id: string,
   page: PageInput,
-): Promise<PlanView> {
+): Promise<AllocationPlanView> {
   return db.transaction(async (tx) => viewOf(tx, ctx, await loadPlan(tx, ctx.principal.orgId, id), page));
 }
 
-export interface PlanListItem {
-  id: string;
-  specialtyCode: string;
-  status: PlanStatus;
-  fromDate: string;
-  toDate: string;
-  createdBy: string;
-  createdAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
+export interface PlanListItem extends PlanHeader {
   patients: number;
   booked: number;
 }
@@ -704,12 +636,9 @@ export async function listPlans(
     .orderBy(desc(allocationPlans.createdAt), desc(allocationPlans.id))
     .limit(q.limit ?? 10);
   return rows.map((r) => ({
-    ...r,
-    status: r.status as PlanStatus,
+    ...headerOf(r),
     patients: Number(r.patients),
     booked: Number(r.booked),
-    createdAt: r.createdAt.toISOString(),
-    decidedAt: r.decidedAt ? r.decidedAt.toISOString() : null,
   }));
 }
 

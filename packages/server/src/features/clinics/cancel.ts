@@ -18,7 +18,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { changeNeedsApproval, compareDates, parsePlainDate } from '@pathflow/core';
+import {
+  changeNeedsApproval,
+  compareDates,
+  parsePlainDate,
+  type ClinicCancelOutcome,
+  type ClinicCancellation,
+  type ClinicEscalation,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import {
   appointments,
@@ -33,7 +40,7 @@ import type { RequestContext } from '../../auth/principal';
 import { AppError, invalid, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { cancelAppointmentInTx } from '../booking/service';
-import { rebookDisplaced, type EscalatedView, type RebookedView } from './rebook';
+import { rebookDisplaced } from './rebook';
 
 type TemplateRow = typeof clinicTemplates.$inferSelect;
 type SlotRow = typeof slots.$inferSelect;
@@ -46,25 +53,11 @@ export interface CancelSessionInput {
   keepSlots?: number | undefined;
 }
 
-export interface CancellationResult {
-  sessionDate: string;
-  sessionIndex: number | null;
-  cancelledSlots: number;
-  keptSlots: number;
-  cancelledAppointments: number;
-  rebooked: RebookedView[];
-  escalated: EscalatedView[];
-}
-
 /** What a 'cancel-session' request stores in `clinic_change_requests.detail`. */
 export interface CancelRequestDetail {
   sessionIndex: number | null;
   keepSlots: number | null;
 }
-
-export type CancelSessionOutcome =
-  | ({ status: 'applied' } & CancellationResult)
-  | { status: 'pending-approval'; requestId: string; firstAffectedDate: string };
 
 async function lockTemplate(tx: Database, orgId: string, id: string): Promise<TemplateRow> {
   const [row] = await tx
@@ -134,7 +127,7 @@ async function applyCancellation(
   t: TemplateRow,
   input: CancelSessionInput,
   requestId: string | null,
-): Promise<CancellationResult> {
+): Promise<ClinicCancellation> {
   const orgId = ctx.principal.orgId;
   const session = await sessionSlots(tx, ctx, t, input);
   const keep = input.keepSlots ?? 0;
@@ -171,7 +164,7 @@ async function applyCancellation(
     booked.map((a) => a.id),
     { templateId: t.id, cause: 'session-cancelled' },
   );
-  const result: CancellationResult = {
+  const result: ClinicCancellation = {
     sessionDate: input.date,
     sessionIndex: input.sessionIndex ?? null,
     cancelledSlots: cancel.length,
@@ -207,7 +200,7 @@ export async function cancelSession(
   ctx: RequestContext,
   templateId: string,
   input: CancelSessionInput,
-): Promise<CancelSessionOutcome> {
+): Promise<ClinicCancelOutcome> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
   return db.transaction(async (tx) => {
@@ -255,7 +248,7 @@ export async function applyCancelRequest(
   ctx: RequestContext,
   t: TemplateRow,
   request: typeof clinicChangeRequests.$inferSelect,
-): Promise<CancellationResult> {
+): Promise<ClinicCancellation> {
   if (request.sessionDate === null) {
     throw new AppError('conflict', 'This cancellation request names no session date');
   }
@@ -289,18 +282,6 @@ export async function applyCancelRequest(
   }
 }
 
-export interface EscalationView {
-  appointmentId: string;
-  pathwayId: string;
-  patientId: string | null;
-  reason: string;
-  breachDate: string | null;
-  cause: string;
-  escalatedAt: string;
-  /** The pathway has an appointment booked now (rebooked since, by hand). */
-  bookedSince: boolean;
-}
-
 /**
  * The patients a clinic's cancellations could not rebook by their breach date, newest first, read from the
  * `Appointment.escalated` audit rows (there is no tasks table yet). Audited as a read of those pathways.
@@ -309,7 +290,7 @@ export async function listEscalations(
   db: Database,
   ctx: RequestContext,
   templateId: string,
-): Promise<{ escalations: EscalationView[] }> {
+): Promise<{ escalations: ClinicEscalation[] }> {
   const orgId = ctx.principal.orgId;
   return db.transaction(async (tx) => {
     const [t] = await tx

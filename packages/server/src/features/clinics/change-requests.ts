@@ -4,13 +4,14 @@
  * now, as of the day of the decision, in the decision's transaction) or rejected (nothing changes).
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
+import type { ClinicDecision, ClinicVersionApplied } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { clinicChangeRequests, clinicTemplates, clinicTemplateVersions } from '../../db/schema';
 import { audit } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
 import { loadTemplate, requestView, type RequestRow, type TemplateRow } from './model';
-import { applyVersion, type ApplyResult } from './versions';
+import { applyVersion } from './versions';
 import { applyCancelRequest } from './cancel';
 
 export interface DecisionInput {
@@ -24,7 +25,7 @@ export async function decideChangeRequest(
   ctx: RequestContext,
   requestId: string,
   input: DecisionInput,
-) {
+): Promise<ClinicDecision> {
   const orgId = ctx.principal.orgId;
   return db.transaction(async (tx) => {
     const [found] = await tx
@@ -60,7 +61,7 @@ export async function decideChangeRequest(
     }
     const reason = input.reason.trim();
     const status = input.approve ? 'approved' : 'rejected';
-    let applied: ApplyResult | null = null;
+    let applied: ClinicVersionApplied | null = null;
     if (input.approve) {
       applied = await applyVersion(tx, ctx, t, version);
     } else {
@@ -104,7 +105,7 @@ async function decideCancelRequest(
   t: TemplateRow,
   request: RequestRow,
   input: DecisionInput,
-) {
+): Promise<ClinicDecision> {
   const orgId = ctx.principal.orgId;
   const reason = input.reason.trim();
   const cancellation = input.approve ? await applyCancelRequest(tx, ctx, t, request) : null;

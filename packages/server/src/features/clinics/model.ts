@@ -9,7 +9,9 @@ import {
   compareDates,
   parsePlainDate,
   validateClinicTemplate,
+  type ClinicChangeRequest,
   type ClinicTemplate,
+  type ClinicVersion,
   type GeneratedSlot,
   type Recurrence,
   type TemplateSession,
@@ -26,39 +28,11 @@ export type SlotRow = typeof slots.$inferSelect;
 /** Rows written (or ids updated) per statement, to keep statements and their parameters small. */
 export const INSERT_CHUNK = 500;
 
-export interface VersionView {
-  version: number;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  recurrence: Recurrence;
-  sessions: TemplateSession[];
-  status: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface ChangeRequestView {
-  id: string;
-  templateId: string;
-  clinicName: string;
-  kind: string;
-  version: number | null;
-  sessionDate: string | null;
-  firstAffectedDate: string;
-  reason: string;
-  status: string;
-  requestedBy: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-}
-
 export const dateAdd = (date: string, days: number): string => addDays(parsePlainDate(date), days).toString();
 export const laterOf = (a: string, b: string): string =>
   compareDates(parsePlainDate(a), parsePlainDate(b)) >= 0 ? a : b;
 
-export function versionView(v: VersionRow): VersionView {
+export function versionView(v: VersionRow): ClinicVersion {
   return {
     version: v.version,
     effectiveFrom: v.effectiveFrom,
@@ -71,7 +45,7 @@ export function versionView(v: VersionRow): VersionView {
   };
 }
 
-export function requestView(r: RequestRow, clinicName: string): ChangeRequestView {
+export function requestView(r: RequestRow, clinicName: string): ClinicChangeRequest {
   return {
     id: r.id,
     templateId: r.templateId,

@@ -6,11 +6,29 @@ import { clinicChangeRequests, clinicTemplates, clinicTemplateVersions, slots } 
 import type { RequestContext } from '../../auth/principal';
 import { AppError } from '../../errors';
 import { londonToday } from '../../clock';
-import { currentOf, loadTemplate, requestView, versionView, versionsOf, type VersionRow } from './model';
+import {
+  currentOf,
+  loadTemplate,
+  requestView,
+  versionView,
+  versionsOf,
+  type TemplateRow,
+  type VersionRow,
+} from './model';
 
 /** The slots read by default (weeks from the first date), and the most one request may read. */
 export const DEFAULT_SLOT_WEEKS = 6;
 export const MAX_SLOT_WEEKS = DEFAULT_HORIZON_WEEKS;
+
+/** What the list and the one-clinic read both show of a template. */
+const templateView = (t: TemplateRow) => ({
+  id: t.id,
+  name: t.name,
+  clinicianId: t.clinicianId,
+  serviceName: t.serviceName,
+  locationId: t.locationId,
+  specialtyCode: t.specialtyCode,
+});
 
 /** Every clinic, with its version in force and its open slots from now. */
 export async function listClinics(db: Database, ctx: RequestContext) {
@@ -42,12 +60,7 @@ export async function listClinics(db: Database, ctx: RequestContext) {
       const current = currentOf(byTemplate.get(t.id) ?? []);
       const c = countOf.get(t.id);
       return {
-        id: t.id,
-        name: t.name,
-        clinicianId: t.clinicianId,
-        serviceName: t.serviceName,
-        locationId: t.locationId,
-        specialtyCode: t.specialtyCode,
+        ...templateView(t),
         currentVersion: current ? versionView(current) : null,
         openSlots: c?.open ?? 0,
         freeSlots: c?.free ?? 0,
@@ -73,12 +86,7 @@ export async function getClinic(db: Database, ctx: RequestContext, id: string) {
     )
     .orderBy(asc(clinicChangeRequests.requestedAt));
   return {
-    id: t.id,
-    name: t.name,
-    clinicianId: t.clinicianId,
-    serviceName: t.serviceName,
-    locationId: t.locationId,
-    specialtyCode: t.specialtyCode,
+    ...templateView(t),
     createdBy: t.createdBy,
     createdAt: t.createdAt.toISOString(),
     versions: versions.map(versionView),

@@ -33,6 +33,9 @@ import {
   breachDates,
   compareDates,
   parsePlainDate,
+  type ClinicEscalated,
+  type ClinicRebooked,
+  type ClinicRebooking,
   type RttPriority,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
@@ -51,34 +54,6 @@ export const REBOOK_REASON = 'Rebooked after clinic cancellation';
 export const REBOOK_AFTER_CHANGE_REASON = 'Rebooked after a clinic change';
 /** Candidate slots tried per patient when an earlier one is taken meanwhile. */
 const TRIES = 5;
-
-export interface RebookedView {
-  /** The new appointment. */
-  appointmentId: string;
-  /** The cancelled or displaced appointment it replaces. */
-  replacesId: string;
-  pathwayId: string;
-  from: string;
-  to: string;
-  breachDate: string | null;
-  letter: 'rebooking-confirmation';
-  /** The 'appointment-moved' letter queued for the patient. */
-  communicationId: string;
-}
-
-export interface EscalatedView {
-  appointmentId: string;
-  pathwayId: string;
-  reason: string;
-  breachDate: string | null;
-  /** The 'appointment-cancelled' letter queued for the patient. */
-  communicationId: string;
-}
-
-export interface RebookResult {
-  rebooked: RebookedView[];
-  escalated: EscalatedView[];
-}
 
 export interface RebookOptions {
   /** The clinic whose change displaced the patients (kept on the audit rows, for its escalation list). */
@@ -117,9 +92,9 @@ export async function rebookDisplaced(
   ctx: RequestContext,
   appointmentIds: readonly string[],
   options: RebookOptions,
-): Promise<RebookResult> {
+): Promise<ClinicRebooking> {
   const orgId = ctx.principal.orgId;
-  const result: RebookResult = { rebooked: [], escalated: [] };
+  const result: ClinicRebooking = { rebooked: [], escalated: [] };
   if (appointmentIds.length === 0) return result;
   const ids = [...appointmentIds];
   const rows = await tx
@@ -183,7 +158,7 @@ export async function rebookDisplaced(
     });
   for (const c of candidates) {
     const escalate = async (reason: string, earliestSlotAt: string | null = null) => {
-      const view: EscalatedView = {
+      const view: ClinicEscalated = {
         appointmentId: c.appointment.id,
         pathwayId: c.pathway.id,
         reason,
@@ -298,7 +273,7 @@ export async function rebookDisplaced(
         const booking = await tx.transaction((sp) =>
           bookInTx(sp, ctx, { slotId: slot.id, pathwayId: c.pathway.id, outOfTurnReason }, c.appointment),
         );
-        const view: RebookedView = {
+        const view: ClinicRebooked = {
           appointmentId: booking.id,
           replacesId: c.appointment.id,
           pathwayId: c.pathway.id,

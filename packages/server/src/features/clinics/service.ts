@@ -13,15 +13,7 @@
  * `changeNeedsApproval`); these modules store what they decide, in one transaction per change, audited.
  */
 export { addVersion, applyVersion, createClinic } from './versions';
-export type {
-  ApplyResult,
-  DisplacedView,
-  NewClinicInput,
-  NewVersionInput,
-  NewVersionOutcome,
-  VersionInput,
-} from './versions';
+export type { NewClinicInput, NewVersionInput, VersionInput } from './versions';
 export { decideChangeRequest, listChangeRequests, type DecisionInput } from './change-requests';
 export { DEFAULT_SLOT_WEEKS, MAX_SLOT_WEEKS, getClinic, listClinics, listSlots } from './reads';
 export { extendSlotHorizon, type HorizonExtension } from './horizon';
-export type { ChangeRequestView, VersionView } from './model';

@@ -25,7 +25,8 @@ import {
   parsePlainDate,
   regenerateSlots,
   slotHorizon,
-  type DisplacementReason,
+  type ClinicVersionApplied,
+  type ClinicVersionOutcome,
   type ExistingSlot,
   type SlotType,
 } from '@pathflow/core';
@@ -59,7 +60,7 @@ import {
   type TemplateRow,
   type VersionRow,
 } from './model';
-import { rebookDisplaced, type EscalatedView, type RebookedView } from './rebook';
+import { rebookDisplaced } from './rebook';
 
 export interface VersionInput {
   effectiveFrom: string;
@@ -78,27 +79,6 @@ export interface NewClinicInput extends VersionInput {
 
 export interface NewVersionInput extends VersionInput {
   reason: string;
-}
-
-export interface DisplacedView {
-  slotId: string;
-  startsAt: string;
-  reason: DisplacementReason;
-  appointments: number;
-  message: string;
-}
-
-export interface ApplyResult {
-  version: number;
-  created: number;
-  removed: number;
-  kept: number;
-  displaced: DisplacedView[];
-  displacedAppointments: number;
-  /** Displaced patients rebooked, in rebooking order. */
-  rebooked: RebookedView[];
-  /** Displaced patients who could not be rebooked by their breach date: escalated to the service manager. */
-  escalated: EscalatedView[];
 }
 
 /** Creates a clinic: the template, version 1 (active) and its slots over the horizon, in one transaction. */
@@ -195,7 +175,7 @@ export async function applyVersion(
   ctx: RequestContext,
   t: TemplateRow,
   next: VersionRow,
-): Promise<ApplyResult> {
+): Promise<ClinicVersionApplied> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
   const versions = await versionsOf(tx, orgId, t.id);
@@ -324,7 +304,7 @@ export async function applyVersion(
     cause: 'version-change',
   });
 
-  const result: ApplyResult = {
+  const result: ClinicVersionApplied = {
     version: next.version,
     created: plan.create.length,
     removed: plan.remove.length,
@@ -360,10 +340,6 @@ export async function applyVersion(
   return result;
 }
 
-export type NewVersionOutcome =
-  | ({ status: 'active' } & ApplyResult)
-  | { status: 'pending-approval'; version: number; requestId: string; firstAffectedDate: string };
-
 /**
  * A new version of a clinic: applied now when its first affected session is six weeks away or more (or it
  * affects none), otherwise stored as 'pending-approval' with a change request for a service manager.
@@ -373,7 +349,7 @@ export async function addVersion(
   ctx: RequestContext,
   templateId: string,
   input: NewVersionInput,
-): Promise<NewVersionOutcome> {
+): Promise<ClinicVersionOutcome> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
   return db.transaction(async (tx) => {
