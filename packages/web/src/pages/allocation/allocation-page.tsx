@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { ApiError } from '../../api/client';
@@ -13,6 +13,7 @@ import {
   type PlanBreaching,
 } from '../../api/allocation';
 import { ErrorSummary, type ErrorSummaryItem } from '../../components/error-summary';
+import { FieldGroup, describedBy } from '../../components/form-fields';
 import { InsetText } from '../../components/inset-text';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
@@ -288,18 +289,44 @@ function Allocation() {
   }
 
   const specialtyError = failure?.fields.specialtyCode;
-  const weeksError = failure?.fields.weeks;
-  const noticeError = failure?.fields.minNoticeDays;
-  const group = (error: string | undefined) =>
-    error ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
-  const describedBy = (id: string, error: string | undefined) =>
-    error ? `${id}-hint ${id}-error` : `${id}-hint`;
-  const errorMessage = (id: string, error: string | undefined) =>
-    error ? (
-      <span className="nhsuk-error-message" id={`${id}-error`}>
-        <span className="nhsuk-u-visually-hidden">Error: </span>
-        {error}
-      </span>
+  const wholeNumberInput = (
+    id: 'weeks' | 'minNoticeDays',
+    label: string,
+    hint: ReactNode,
+    value: string,
+    onChange: (value: string) => void,
+  ) => {
+    const error = failure?.fields[id];
+    return (
+      <FieldGroup id={id} label={label} hint={hint} error={error}>
+        <input
+          className={`nhsuk-input nhsuk-input--width-3${error ? ' nhsuk-input--error' : ''}`}
+          id={id}
+          name={id}
+          type="text"
+          inputMode="numeric"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          aria-describedby={describedBy(id, true, error)}
+          aria-invalid={error ? true : undefined}
+        />
+      </FieldGroup>
+    );
+  };
+
+  /** "Show 50 more …", under a table that shows `shown` rows of `total`. */
+  const showMoreButton = (list: 'assignments' | 'breaching', shown: number, total: number, what: string) =>
+    shown < total ? (
+      <p>
+        <button
+          className="nhsuk-button nhsuk-button--secondary"
+          type="button"
+          onClick={() => showMore(list)}
+          disabled={busy !== null}
+        >
+          Show {formatCount(Math.min(PAGE, total - shown))} more {what}
+        </button>
+      </p>
     ) : null;
 
   return (
@@ -315,21 +342,19 @@ function Allocation() {
               check the plan and confirm it.
             </p>
             <form onSubmit={submit} noValidate>
-              <div className={group(specialtyError)}>
-                <label className="nhsuk-label" htmlFor="specialtyCode">
-                  Specialty
-                </label>
-                <div className="nhsuk-hint" id="specialtyCode-hint">
-                  The waiting list and clinics to plan for
-                </div>
-                {errorMessage('specialtyCode', specialtyError)}
+              <FieldGroup
+                id="specialtyCode"
+                label="Specialty"
+                hint="The waiting list and clinics to plan for"
+                error={specialtyError}
+              >
                 <select
                   className={specialtyError ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
                   id="specialtyCode"
                   name="specialtyCode"
                   value={specialty}
                   onChange={(event) => setSpecialty(event.target.value)}
-                  aria-describedby={describedBy('specialtyCode', specialtyError)}
+                  aria-describedby={describedBy('specialtyCode', true, specialtyError)}
                   aria-invalid={specialtyError ? true : undefined}
                 >
                   <option value="">Select a specialty</option>
@@ -341,54 +366,27 @@ function Allocation() {
                       ))
                     : null}
                 </select>
-              </div>
+              </FieldGroup>
               {specialties.status === 'loading' ? <Loading text="Loading the specialties…" /> : null}
               {specialties.status === 'failed' ? (
                 <p className="nhsuk-body">The specialties could not be loaded. Try again later.</p>
               ) : null}
 
-              <div className={group(weeksError)}>
-                <label className="nhsuk-label" htmlFor="weeks">
-                  Number of weeks to plan
-                </label>
-                <div className="nhsuk-hint" id="weeks-hint">
-                  From today, 1 to {MAX_WEEKS} weeks
-                </div>
-                {errorMessage('weeks', weeksError)}
-                <input
-                  className={`nhsuk-input nhsuk-input--width-3${weeksError ? ' nhsuk-input--error' : ''}`}
-                  id="weeks"
-                  name="weeks"
-                  type="text"
-                  inputMode="numeric"
-                  value={weeks}
-                  onChange={(event) => setWeeks(event.target.value)}
-                  aria-describedby={describedBy('weeks', weeksError)}
-                  aria-invalid={weeksError ? true : undefined}
-                />
-              </div>
+              {wholeNumberInput(
+                'weeks',
+                'Number of weeks to plan',
+                <>From today, 1 to {MAX_WEEKS} weeks</>,
+                weeks,
+                setWeeks,
+              )}
 
-              <div className={group(noticeError)}>
-                <label className="nhsuk-label" htmlFor="minNoticeDays">
-                  Minimum notice, in days
-                </label>
-                <div className="nhsuk-hint" id="minNoticeDays-hint">
-                  No appointment is booked sooner than this. An offer with less than 21 days’ notice is not a
-                  reasonable offer: the patient may decline it without it affecting their wait.
-                </div>
-                {errorMessage('minNoticeDays', noticeError)}
-                <input
-                  className={`nhsuk-input nhsuk-input--width-3${noticeError ? ' nhsuk-input--error' : ''}`}
-                  id="minNoticeDays"
-                  name="minNoticeDays"
-                  type="text"
-                  inputMode="numeric"
-                  value={notice}
-                  onChange={(event) => setNotice(event.target.value)}
-                  aria-describedby={describedBy('minNoticeDays', noticeError)}
-                  aria-invalid={noticeError ? true : undefined}
-                />
-              </div>
+              {wholeNumberInput(
+                'minNoticeDays',
+                'Minimum notice, in days',
+                'No appointment is booked sooner than this. An offer with less than 21 days’ notice is not a reasonable offer: the patient may decline it without it affecting their wait.',
+                notice,
+                setNotice,
+              )}
               <button className="nhsuk-button" type="submit" disabled={busy === 'planning'}>
                 Make a plan
               </button>
@@ -410,37 +408,18 @@ function Allocation() {
             ) : (
               <>
                 <AssignmentsTable items={assignments} total={plan.assignments.total} />
-                {assignments.length < plan.assignments.total ? (
-                  <p>
-                    <button
-                      className="nhsuk-button nhsuk-button--secondary"
-                      type="button"
-                      onClick={() => showMore('assignments')}
-                      disabled={busy !== null}
-                    >
-                      Show {formatCount(Math.min(PAGE, plan.assignments.total - assignments.length))} more
-                      appointments
-                    </button>
-                  </p>
-                ) : null}
+                {showMoreButton('assignments', assignments.length, plan.assignments.total, 'appointments')}
               </>
             )}
             {plan.stillBreaching.total > 0 ? (
               <>
                 <BreachingTable items={breaching} total={plan.stillBreaching.total} />
-                {breaching.length < plan.stillBreaching.total ? (
-                  <p>
-                    <button
-                      className="nhsuk-button nhsuk-button--secondary"
-                      type="button"
-                      onClick={() => showMore('breaching')}
-                      disabled={busy !== null}
-                    >
-                      Show {formatCount(Math.min(PAGE, plan.stillBreaching.total - breaching.length))} more
-                      patients who still breach
-                    </button>
-                  </p>
-                ) : null}
+                {showMoreButton(
+                  'breaching',
+                  breaching.length,
+                  plan.stillBreaching.total,
+                  'patients who still breach',
+                )}
               </>
             ) : (
               <p>Nobody still breaches with this plan.</p>

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
+import { BackLink } from '../../components/back-link';
 import {
   bookAppointment,
   getClinic,
@@ -11,6 +12,7 @@ import {
   type InTurnPatient,
   type Slot,
 } from '../../api/clinics';
+import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { ErrorSummary, type ErrorSummaryItem } from '../../components/error-summary';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
@@ -22,7 +24,7 @@ import { formatDateTime } from '../../format';
 import { useSession, useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PRIORITY_LABELS, PRIORITY_TAGS, labelOf } from '../referrals/referral-format';
+import { PatientCell, PriorityCell } from '../allocation/patient-cells';
 import { dateParam, slotTypeLabel } from './clinic-format';
 
 /** The patients shown in turn. */
@@ -220,11 +222,7 @@ export function BookPage() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to={clinicPath}>
-            Back to the clinic
-          </Link>
-        </div>
+        <BackLink to={clinicPath}>Back to the clinic</BackLink>
         {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
         <PageHeading caption={clinic?.name}>Book in turn</PageHeading>
         {where.status === 'loading' ? <Loading text="Loading the slot…" /> : null}
@@ -258,66 +256,41 @@ export function BookPage() {
               Book the first patient in turn. To book anyone else, you need to give a reason, which is kept
               with the appointment.
             </p>
-            <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
-              <table className="nhsuk-table">
-                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
-                  Patients in turn for this slot
-                </caption>
-                <thead className="nhsuk-table__head">
-                  <tr className="nhsuk-table__row">
-                    <th className="nhsuk-table__header" scope="col">
-                      Patient
-                    </th>
-                    <th className="nhsuk-table__header" scope="col">
-                      Priority
-                    </th>
-                    <th className="nhsuk-table__header" scope="col">
-                      Clock start
-                    </th>
-                    <th className="nhsuk-table__header" scope="col">
-                      18-week breach
-                    </th>
-                    <th className="nhsuk-table__header" scope="col">
-                      <span className="nhsuk-u-visually-hidden">Action</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="nhsuk-table__body">
-                  {patients.map((p, i) => (
-                    <tr className="nhsuk-table__row" key={p.pathwayId}>
-                      <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                        <span className="nhsuk-u-font-weight-bold">{p.name}</span>
-                        <br />
-                        <span className="nhsuk-u-visually-hidden">NHS number: </span>
-                        <span className="app-ptl-nhs-number">{formatNhsNumber(p.nhsNumber)}</span>
-                      </th>
-                      <td className="nhsuk-table__cell">
-                        <strong className={`${labelOf(PRIORITY_TAGS, p.priority)} app-ptl-tag`}>
-                          {labelOf(PRIORITY_LABELS, p.priority)}
-                        </strong>
-                      </td>
-                      <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.clockStart)}</td>
-                      <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.breachDate)}</td>
-                      <td className="nhsuk-table__cell">
-                        <button
-                          className={`nhsuk-button nhsuk-u-margin-bottom-0${i === 0 ? '' : ' nhsuk-button--secondary'}`}
-                          type="button"
-                          onClick={() => {
-                            if (i === 0) return void book(p);
-                            setChosen(p);
-                            setReason('');
-                            setErrors(null);
-                          }}
-                        >
-                          {i === 0 ? 'Book' : 'Book out of turn'}
-                          <span className="nhsuk-u-visually-hidden"> {p.name}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <CaptionedTable
+              captionId={CAPTION_ID}
+              caption="Patients in turn for this slot"
+              columns={[
+                { label: 'Patient' },
+                { label: 'Priority' },
+                { label: 'Clock start' },
+                { label: '18-week breach' },
+                ACTION_COLUMN,
+              ]}
+            >
+              {patients.map((p, i) => (
+                <tr className="nhsuk-table__row" key={p.pathwayId}>
+                  <PatientCell name={p.name} nhsNumber={p.nhsNumber} />
+                  <PriorityCell priority={p.priority} />
+                  <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.clockStart)}</td>
+                  <td className="nhsuk-table__cell app-ptl-nowrap">{formatShortDate(p.breachDate)}</td>
+                  <td className="nhsuk-table__cell">
+                    <button
+                      className={`nhsuk-button nhsuk-u-margin-bottom-0${i === 0 ? '' : ' nhsuk-button--secondary'}`}
+                      type="button"
+                      onClick={() => {
+                        if (i === 0) return void book(p);
+                        setChosen(p);
+                        setReason('');
+                        setErrors(null);
+                      }}
+                    >
+                      {i === 0 ? 'Book' : 'Book out of turn'}
+                      <span className="nhsuk-u-visually-hidden"> {p.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </CaptionedTable>
           </>
         ) : null}
 

@@ -1,9 +1,8 @@
-import { Fragment, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation } from 'react-router';
 import { ApiError } from '../../api/client';
 import {
   cancelClinicSession,
-  getClinic,
   getClinicSlots,
   type CancelOutcome,
   type Clinic,
@@ -18,24 +17,24 @@ import {
   type DateParts,
 } from '../../components/date-input';
 import { ErrorSummary } from '../../components/error-summary';
+import { FieldsetGroup, Radios, ShortInput } from '../../components/form-fields';
 import { InsetText } from '../../components/inset-text';
 import { Loading } from '../../components/loading';
-import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
 import { Textarea } from '../../components/textarea';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { formatTime } from '../../format';
-import { useSession, useSignedInSession } from '../../session/session-context';
+import { useSession } from '../../session/session-context';
 import { formatLongDate } from '../referrals/referral-format';
 import { AppliedCancellation } from './clinic-results';
 import { addDays, dateParam, exampleDate, londonToday } from './clinic-format';
-import { ErrorMessage, ShortInput } from './schedule-fields';
-import { addError, errorsFromServer, noErrors, type FormErrors } from './template-draft';
+import { ClinicFormPage } from './clinic-form-page';
+import { checkReason, problemOf, useFormErrors } from './form-errors';
+import { addError, errorsFromServer, noErrors } from './template-draft';
 
 const NOTICE_DAYS = 42;
-const MAX_REASON = 2000;
 /** The session choice meaning every session on the date. */
 const WHOLE_DAY = 'all';
 
@@ -74,9 +73,6 @@ function sessionsOf(slots: Slot[]): SessionOnDate[] {
 const describe = (s: SessionOnDate) =>
   `${formatTime(new Date(s.start))} to ${formatTime(new Date(s.end))}: ${s.open} open ${s.open === 1 ? 'slot' : 'slots'}, ${s.booked} booked`;
 
-const groupClass = (error: string | undefined) =>
-  error ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
-
 const PAGE_FIELDS: Record<string, string> = {
   '/body/date': dateFieldId('date'),
   '/body/sessionIndex': 'sessionIndex',
@@ -91,8 +87,7 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
   const [action, setAction] = useState<'' | 'cancel' | 'reduce'>('');
   const [keep, setKeep] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { errors, attempt, fail, clear } = useFormErrors();
   const [outcome, setOutcome] = useState<CancelOutcome | null>(null);
   const submitting = useRef(false);
   const iso = isoFromParts(date);
@@ -108,11 +103,6 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
   if (outcome?.status === 'applied') title = outcome.keptSlots > 0 ? 'Session reduced' : 'Session cancelled';
   else if (outcome) title = 'Cancellation sent for approval';
   usePageTitle(title, { error: errors !== null });
-
-  const fail = (next: FormErrors) => {
-    setAttempt((n) => n + 1);
-    setErrors(next);
-  };
 
   const chosen = sessions.length === 1 ? sessions[0] : sessions.find((s) => String(s.index) === session);
   const keepHint = chosen
@@ -134,9 +124,7 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
       addError(found, 'keepSlots', 'Enter how many slots to keep as a whole number, like 4');
     if (action === 'reduce' && session === WHOLE_DAY && sessions.length > 1)
       addError(found, 'sessionIndex', 'Select one session to reduce');
-    if (!reason.trim()) addError(found, 'reason', 'Enter why the session is cancelled or reduced');
-    else if (reason.trim().length > MAX_REASON)
-      addError(found, 'reason', 'The reason must be 2,000 characters or fewer');
+    checkReason(found, reason, 'Enter why the session is cancelled or reduced');
     if (found.summary.length > 0 || !iso) return fail(found);
     const sessionIndex =
       sessions.length === 1 ? sessions[0]!.index : session === WHOLE_DAY ? undefined : Number(session);
@@ -148,17 +136,13 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
         ...(action === 'reduce' && keepSlots !== null ? { keepSlots } : {}),
         reason: reason.trim(),
       });
-      setErrors(null);
+      clear();
       setOutcome(answer);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return expired();
-      const problem =
-        err instanceof ApiError
-          ? err
-          : { errors: [], detail: '', title: 'There is a problem with the service. Try again later.' };
       fail(
         errorsFromServer(
-          problem,
+          problemOf(err),
           [],
           (field) => PAGE_FIELDS[field] ?? null,
           'The session has not been cancelled.',
@@ -253,104 +237,54 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
           ) : null}
         </div>
         {showSessions ? (
-          <div className={groupClass(fields.sessionIndex)}>
-            <fieldset
-              className="nhsuk-fieldset"
-              aria-describedby={fields.sessionIndex ? 'sessionIndex-error' : undefined}
-            >
-              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-                Which session on {iso ? formatLongDate(iso) : 'this date'}?
-              </legend>
-              <ErrorMessage id="sessionIndex" text={fields.sessionIndex} />
-              <div className="nhsuk-radios">
-                {[
-                  ...sessions.map((s) => ({ value: String(s.index), label: describe(s) })),
-                  {
-                    value: WHOLE_DAY,
-                    label: 'Every session on this day',
-                  },
-                ].map((o, k) => {
-                  const id = k === 0 ? 'sessionIndex' : `sessionIndex-${o.value}`;
-                  return (
-                    <div className="nhsuk-radios__item" key={o.value}>
-                      <input
-                        className="nhsuk-radios__input"
-                        id={id}
-                        name="sessionIndex"
-                        type="radio"
-                        value={o.value}
-                        checked={session === o.value}
-                        onChange={() => setSession(o.value)}
-                      />
-                      <label className="nhsuk-label nhsuk-radios__label" htmlFor={id}>
-                        {o.label}
-                      </label>
-                    </div>
-                  );
-                })}
-              </div>
-            </fieldset>
-          </div>
+          <FieldsetGroup
+            id="sessionIndex"
+            legend={<>Which session on {iso ? formatLongDate(iso) : 'this date'}?</>}
+            error={fields.sessionIndex}
+          >
+            <Radios
+              name="sessionIndex"
+              value={session}
+              onChange={setSession}
+              options={[
+                ...sessions.map((s) => ({ value: String(s.index), label: describe(s) })),
+                {
+                  value: WHOLE_DAY,
+                  label: 'Every session on this day',
+                },
+              ]}
+            />
+          </FieldsetGroup>
         ) : null}
-        <div className={groupClass(fields.action)}>
-          <fieldset className="nhsuk-fieldset" aria-describedby={fields.action ? 'action-error' : undefined}>
-            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-              What do you want to do?
-            </legend>
-            <ErrorMessage id="action" text={fields.action} />
-            <div className="nhsuk-radios nhsuk-radios--conditional">
-              {(
-                [
-                  { value: 'cancel', id: 'action', label: 'Cancel the whole session' },
-                  {
-                    value: 'reduce',
-                    id: 'action-reduce',
-                    label: 'Reduce it: keep the first slots, cancel the rest',
-                  },
-                ] as const
-              ).map((o) => (
-                <Fragment key={o.value}>
-                  <div className="nhsuk-radios__item">
-                    <input
-                      className="nhsuk-radios__input"
-                      id={o.id}
-                      name="action"
-                      type="radio"
-                      value={o.value}
-                      checked={action === o.value}
-                      onChange={() => setAction(o.value)}
-                      aria-controls={o.value === 'reduce' ? 'conditional-reduce' : undefined}
+        <FieldsetGroup id="action" legend="What do you want to do?" error={fields.action}>
+          <Radios
+            name="action"
+            value={action}
+            onChange={setAction}
+            options={[
+              { value: 'cancel', label: 'Cancel the whole session' },
+              {
+                value: 'reduce',
+                label: 'Reduce it: keep the first slots, cancel the rest',
+                conditional: {
+                  id: 'conditional-reduce',
+                  content: (
+                    <ShortInput
+                      id="keepSlots"
+                      label="How many slots to keep"
+                      hint={keepHint}
+                      value={keep}
+                      onChange={setKeep}
+                      error={fields.keepSlots}
+                      width={3}
+                      numeric
                     />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor={o.id}>
-                      {o.label}
-                    </label>
-                  </div>
-                  {o.value === 'reduce' ? (
-                    <div
-                      className={
-                        action === 'reduce'
-                          ? 'nhsuk-radios__conditional'
-                          : 'nhsuk-radios__conditional nhsuk-radios__conditional--hidden'
-                      }
-                      id="conditional-reduce"
-                    >
-                      <ShortInput
-                        id="keepSlots"
-                        label="How many slots to keep"
-                        hint={keepHint}
-                        value={keep}
-                        onChange={setKeep}
-                        error={fields.keepSlots}
-                        width={3}
-                        numeric
-                      />
-                    </div>
-                  ) : null}
-                </Fragment>
-              ))}
-            </div>
-          </fieldset>
-        </div>
+                  ),
+                },
+              },
+            ]}
+          />
+        </FieldsetGroup>
         <Textarea
           id="reason"
           label="Why is the session cancelled or reduced?"
@@ -370,44 +304,10 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
 
 /** "Cancel or reduce a session": a date, which session, all or the first N slots kept, and why. */
 export function CancelSessionPage() {
-  const { user } = useSignedInSession();
-  const { id = '' } = useParams();
   const initialDate = dateParam(new URLSearchParams(useLocation().search).get('date'));
-  const allowed = user.permissions.includes('Clinic.write') && user.permissions.includes('Clinic.read');
-  const clinic = useLoad<Clinic>(`clinic:${id}`, (signal) => getClinic(id, signal), allowed);
-  const notFound = clinic.status === 'failed' && (clinic.httpStatus === 404 || clinic.httpStatus === 400);
-  const forbidden = !allowed || clinic.status === 'forbidden';
-  let title = 'Cancel or reduce a session';
-  if (forbidden) title = 'You do not have access';
-  else if (notFound) title = 'Clinic not found';
-  usePageTitle(title);
-  if (forbidden) return <NoAccess what="Cancelling clinic sessions" user={user} />;
-
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to={`/clinics/${id}`}>
-            Back to the clinic
-          </Link>
-        </div>
-        {clinic.status === 'loading' ? <Loading text="Loading the clinic…" /> : null}
-        {notFound ? (
-          <>
-            <PageHeading>Clinic not found</PageHeading>
-            <p>
-              <Link to="/clinics">Go to clinics</Link>
-            </p>
-          </>
-        ) : null}
-        {clinic.status === 'failed' && !notFound ? (
-          <>
-            <PageHeading>Cancel or reduce a session</PageHeading>
-            <p>The clinic could not be loaded. {clinic.detail ? `${clinic.detail} ` : ''}Try again later.</p>
-          </>
-        ) : null}
-        {clinic.status === 'loaded' ? <CancelForm clinic={clinic.data} initialDate={initialDate} /> : null}
-      </div>
-    </div>
+    <ClinicFormPage heading="Cancel or reduce a session" what="Cancelling clinic sessions">
+      {(clinic) => <CancelForm clinic={clinic} initialDate={initialDate} />}
+    </ClinicFormPage>
   );
 }

@@ -1,40 +1,30 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
-import {
-  addClinicVersion,
-  getClinic,
-  type Clinic,
-  type ClinicVersion,
-  type NewVersionOutcome,
-} from '../../api/clinics';
+import { addClinicVersion, type Clinic, type ClinicVersion, type NewVersionOutcome } from '../../api/clinics';
 import { ErrorSummary } from '../../components/error-summary';
 import { InsetText } from '../../components/inset-text';
-import { Loading } from '../../components/loading';
-import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
 import { Textarea } from '../../components/textarea';
-import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
-import { useSession, useSignedInSession } from '../../session/session-context';
+import { useSession } from '../../session/session-context';
 import { formatLongDate } from '../referrals/referral-format';
+import { ClinicFormPage } from './clinic-form-page';
 import { AppliedVersion } from './clinic-results';
 import { addDays, exampleDate, londonToday } from './clinic-format';
+import { checkReason, problemOf, useFormErrors } from './form-errors';
 import { ScheduleFields } from './schedule-fields';
 import {
-  addError,
   buildSchedule,
   draftFromVersion,
   errorsFromServer,
   noErrors,
-  type FormErrors,
   type ScheduleDraft,
 } from './template-draft';
 
 /** Days of notice a change can be made with, without a service manager's approval. */
 const NOTICE_DAYS = 42;
-const MAX_REASON = 2000;
 
 /** The version in force: the latest active one. */
 export function currentVersion(clinic: Clinic): ClinicVersion | null {
@@ -46,8 +36,7 @@ function ChangeForm({ clinic, version }: { clinic: Clinic; version: ClinicVersio
   const { expired } = useSession();
   const [draft, setDraft] = useState<ScheduleDraft>(() => draftFromVersion(version, ''));
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { errors, attempt, fail, clear } = useFormErrors();
   const [outcome, setOutcome] = useState<NewVersionOutcome | null>(null);
   const submitting = useRef(false);
   const noticeFrom = addDays(londonToday(), NOTICE_DAYS);
@@ -56,34 +45,23 @@ function ChangeForm({ clinic, version }: { clinic: Clinic; version: ClinicVersio
   else if (outcome) title = 'Change sent for approval';
   usePageTitle(title, { error: errors !== null });
 
-  const fail = (next: FormErrors) => {
-    setAttempt((n) => n + 1);
-    setErrors(next);
-  };
-
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting.current) return;
     const found = noErrors();
     const built = buildSchedule(draft, found);
-    if (!reason.trim()) addError(found, 'reason', 'Enter why the clinic is changing');
-    else if (reason.trim().length > MAX_REASON)
-      addError(found, 'reason', 'The reason must be 2,000 characters or fewer');
+    checkReason(found, reason, 'Enter why the clinic is changing');
     if (!built || found.summary.length > 0) return fail(found);
     submitting.current = true;
     try {
       const answer = await addClinicVersion(clinic.id, { ...built.fields, reason: reason.trim() });
-      setErrors(null);
+      clear();
       setOutcome(answer);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return expired();
-      const problem =
-        err instanceof ApiError
-          ? err
-          : { errors: [], detail: '', title: 'There is a problem with the service. Try again later.' };
       fail(
         errorsFromServer(
-          problem,
+          problemOf(err),
           built.rowOf,
           (field) => (field === '/body/reason' ? 'reason' : null),
           'The clinic has not been changed.',
@@ -194,51 +172,20 @@ function ChangeForm({ clinic, version }: { clinic: Clinic; version: ClinicVersio
 
 /** "Change this clinic": a new version of its template from a date, with a reason. */
 export function ChangeClinicPage() {
-  const { user } = useSignedInSession();
-  const { id = '' } = useParams();
-  const allowed = user.permissions.includes('Clinic.write') && user.permissions.includes('Clinic.read');
-  const clinic = useLoad<Clinic>(`clinic:${id}`, (signal) => getClinic(id, signal), allowed);
-  const notFound = clinic.status === 'failed' && (clinic.httpStatus === 404 || clinic.httpStatus === 400);
-  const forbidden = !allowed || clinic.status === 'forbidden';
-  let title = 'Change this clinic';
-  if (forbidden) title = 'You do not have access';
-  else if (notFound) title = 'Clinic not found';
-  usePageTitle(title);
-  if (forbidden) return <NoAccess what="Changing clinics" user={user} />;
-
-  const c = clinic.status === 'loaded' ? clinic.data : null;
-  const version = c ? currentVersion(c) : null;
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to={`/clinics/${id}`}>
-            Back to the clinic
-          </Link>
-        </div>
-        {clinic.status === 'loading' ? <Loading text="Loading the clinic…" /> : null}
-        {notFound ? (
-          <>
-            <PageHeading>Clinic not found</PageHeading>
-            <p>
-              <Link to="/clinics">Go to clinics</Link>
-            </p>
-          </>
-        ) : null}
-        {clinic.status === 'failed' && !notFound ? (
-          <>
-            <PageHeading>Change this clinic</PageHeading>
-            <p>The clinic could not be loaded. {clinic.detail ? `${clinic.detail} ` : ''}Try again later.</p>
-          </>
-        ) : null}
-        {c && !version ? (
-          <>
-            <PageHeading caption={c.name}>Change this clinic</PageHeading>
-            <p>This clinic has no version in force to change.</p>
-          </>
-        ) : null}
-        {c && version ? <ChangeForm clinic={c} version={version} /> : null}
-      </div>
-    </div>
+    <ClinicFormPage heading="Change this clinic" what="Changing clinics">
+      {(clinic) => <ChangeFormOrNone clinic={clinic} />}
+    </ClinicFormPage>
+  );
+}
+
+function ChangeFormOrNone({ clinic }: { clinic: Clinic }) {
+  const version = currentVersion(clinic);
+  if (version) return <ChangeForm clinic={clinic} version={version} />;
+  return (
+    <>
+      <PageHeading caption={clinic.name}>Change this clinic</PageHeading>
+      <p>This clinic has no version in force to change.</p>
+    </>
   );
 }

@@ -2,11 +2,15 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { decideChangeRequest, getChangeRequests, type ChangeRequest, type Decision } from '../../api/clinics';
+import { BackLink } from '../../components/back-link';
+import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { ErrorSummary } from '../../components/error-summary';
+import { FieldsetGroup, Radios } from '../../components/form-fields';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
+import { SummaryRow } from '../../components/summary-row';
 import { Textarea } from '../../components/textarea';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
@@ -15,10 +19,9 @@ import { useSession, useSignedInSession } from '../../session/session-context';
 import { formatLongDate } from '../referrals/referral-format';
 import { AppliedCancellation, AppliedVersion } from './clinic-results';
 import { daysBetweenDates, londonToday } from './clinic-format';
-import { ErrorMessage } from './schedule-fields';
-import { addError, errorsFromServer, noErrors, type FormErrors } from './template-draft';
+import { checkReason, problemOf, useFormErrors } from './form-errors';
+import { addError, errorsFromServer, noErrors } from './template-draft';
 
-const MAX_REASON = 2000;
 const CAPTION_ID = 'changes-caption';
 const DECISION_FIELDS: Record<string, string> = { '/body/approve': 'approve', '/body/reason': 'reason' };
 
@@ -67,61 +70,45 @@ export function ClinicChangesPage() {
           <p>There are no clinic changes waiting for approval.</p>
         ) : null}
         {requests.status === 'loaded' && requests.data.length > 0 ? (
-          <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
-            <table className="nhsuk-table">
-              <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
-                Changes waiting for approval, soonest first
-              </caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">
-                    Clinic
+          <CaptionedTable
+            captionId={CAPTION_ID}
+            caption="Changes waiting for approval, soonest first"
+            columns={[
+              { label: 'Clinic' },
+              { label: 'Change' },
+              { label: 'Notice' },
+              { label: 'Reason' },
+              ACTION_COLUMN,
+            ]}
+          >
+            {[...requests.data]
+              .sort((a, b) => a.firstAffectedDate.localeCompare(b.firstAffectedDate))
+              .map((r) => (
+                <tr className="nhsuk-table__row" key={r.id}>
+                  <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+                    <Link to={`/clinics/${r.templateId}`}>{r.clinicName}</Link>
                   </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Change
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Notice
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Reason
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    <span className="nhsuk-u-visually-hidden">Action</span>
-                  </th>
+                  <td className="nhsuk-table__cell">
+                    {describeChange(r)}
+                    <br />
+                    <span className="nhsuk-u-secondary-text-colour">
+                      Requested {formatDateTime(r.requestedAt)}
+                    </span>
+                  </td>
+                  <td className="nhsuk-table__cell">{noticeOf(r)}</td>
+                  <td className="nhsuk-table__cell">{r.reason}</td>
+                  <td className="nhsuk-table__cell">
+                    <Link to={`/clinic-changes/${r.id}`}>
+                      Approve or reject
+                      <span className="nhsuk-u-visually-hidden">
+                        {' '}
+                        {r.clinicName}: {describeChange(r)}
+                      </span>
+                    </Link>
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {[...requests.data]
-                  .sort((a, b) => a.firstAffectedDate.localeCompare(b.firstAffectedDate))
-                  .map((r) => (
-                    <tr className="nhsuk-table__row" key={r.id}>
-                      <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                        <Link to={`/clinics/${r.templateId}`}>{r.clinicName}</Link>
-                      </th>
-                      <td className="nhsuk-table__cell">
-                        {describeChange(r)}
-                        <br />
-                        <span className="nhsuk-u-secondary-text-colour">
-                          Requested {formatDateTime(r.requestedAt)}
-                        </span>
-                      </td>
-                      <td className="nhsuk-table__cell">{noticeOf(r)}</td>
-                      <td className="nhsuk-table__cell">{r.reason}</td>
-                      <td className="nhsuk-table__cell">
-                        <Link to={`/clinic-changes/${r.id}`}>
-                          Approve or reject
-                          <span className="nhsuk-u-visually-hidden">
-                            {' '}
-                            {r.clinicName}: {describeChange(r)}
-                          </span>
-                        </Link>
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+          </CaptionedTable>
         ) : null}
       </div>
     </div>
@@ -132,8 +119,7 @@ function DecisionForm({ request }: { request: ChangeRequest }) {
   const { expired } = useSession();
   const [approve, setApprove] = useState<'' | 'yes' | 'no'>('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { errors, attempt, fail, clear } = useFormErrors();
   const [decision, setDecision] = useState<Decision | null>(null);
   const [decidedElsewhere, setDecidedElsewhere] = useState<string | null>(null);
   const submitting = useRef(false);
@@ -147,35 +133,25 @@ function DecisionForm({ request }: { request: ChangeRequest }) {
     if (submitting.current) return;
     const found = noErrors();
     if (approve === '') addError(found, 'approve', 'Select whether to approve or reject the change');
-    if (!reason.trim()) addError(found, 'reason', 'Enter the reason for your decision');
-    else if (reason.trim().length > MAX_REASON)
-      addError(found, 'reason', 'The reason must be 2,000 characters or fewer');
-    if (found.summary.length > 0) {
-      setAttempt((n) => n + 1);
-      return setErrors(found);
-    }
+    checkReason(found, reason, 'Enter the reason for your decision');
+    if (found.summary.length > 0) return fail(found);
     submitting.current = true;
     try {
       const answer = await decideChangeRequest(request.id, {
         approve: approve === 'yes',
         reason: reason.trim(),
       });
-      setErrors(null);
+      clear();
       setDecision(answer);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return expired();
       if (err instanceof ApiError && err.status === 409) {
-        setErrors(null);
+        clear();
         return setDecidedElsewhere(err.detail || err.title);
       }
-      const problem =
-        err instanceof ApiError
-          ? err
-          : { errors: [], detail: '', title: 'There is a problem with the service. Try again later.' };
-      setAttempt((n) => n + 1);
-      setErrors(
+      fail(
         errorsFromServer(
-          problem,
+          problemOf(err),
           [],
           (field) => DECISION_FIELDS[field] ?? null,
           'The decision has not been saved.',
@@ -236,65 +212,31 @@ function DecisionForm({ request }: { request: ChangeRequest }) {
       {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
       <PageHeading caption={request.clinicName}>Approve or reject a clinic change</PageHeading>
       <dl className="nhsuk-summary-list">
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Change</dt>
-          <dd className="nhsuk-summary-list__value">{describeChange(request)}</dd>
-        </div>
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Notice</dt>
-          <dd className="nhsuk-summary-list__value">{noticeOf(request)}</dd>
-        </div>
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Reason given</dt>
-          <dd className="nhsuk-summary-list__value">{request.reason}</dd>
-        </div>
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Requested</dt>
-          <dd className="nhsuk-summary-list__value">{formatDateTime(request.requestedAt)}</dd>
-        </div>
+        <SummaryRow label="Change">{describeChange(request)}</SummaryRow>
+        <SummaryRow label="Notice">{noticeOf(request)}</SummaryRow>
+        <SummaryRow label="Reason given">{request.reason}</SummaryRow>
+        <SummaryRow label="Requested">{formatDateTime(request.requestedAt)}</SummaryRow>
       </dl>
       <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="decision-heading">
         <h2 className="nhsuk-heading-m" id="decision-heading">
           Your decision
         </h2>
-        <div className={fields.approve ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group'}>
-          <fieldset
-            className="nhsuk-fieldset"
-            aria-describedby={fields.approve ? 'approve-error' : 'approve-hint'}
-          >
-            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-              Do you approve this change?
-            </legend>
-            <div className="nhsuk-hint" id="approve-hint">
-              Approving makes the change now: booked patients whose slots go are rebooked, or passed to you if
-              they cannot be rebooked in time.
-            </div>
-            <ErrorMessage id="approve" text={fields.approve} />
-            <div className="nhsuk-radios">
-              {(
-                [
-                  { value: 'yes', id: 'approve', label: 'Yes, approve it' },
-                  { value: 'no', id: 'approve-no', label: 'No, reject it' },
-                ] as const
-              ).map((o) => (
-                <div className="nhsuk-radios__item" key={o.value}>
-                  <input
-                    className="nhsuk-radios__input"
-                    id={o.id}
-                    name="approve"
-                    type="radio"
-                    value={o.value}
-                    checked={approve === o.value}
-                    onChange={() => setApprove(o.value)}
-                  />
-                  <label className="nhsuk-label nhsuk-radios__label" htmlFor={o.id}>
-                    {o.label}
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
-        </div>
+        <FieldsetGroup
+          id="approve"
+          legend="Do you approve this change?"
+          hint="Approving makes the change now: booked patients whose slots go are rebooked, or passed to you if they cannot be rebooked in time."
+          error={fields.approve}
+        >
+          <Radios
+            name="approve"
+            value={approve}
+            onChange={setApprove}
+            options={[
+              { value: 'yes', label: 'Yes, approve it' },
+              { value: 'no', label: 'No, reject it' },
+            ]}
+          />
+        </FieldsetGroup>
         <Textarea
           id="reason"
           label="Reason for your decision"
@@ -334,11 +276,7 @@ export function DecideChangePage() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to="/clinic-changes">
-            Back to clinic changes to approve
-          </Link>
-        </div>
+        <BackLink to="/clinic-changes">Back to clinic changes to approve</BackLink>
         {requests.status === 'loading' ? <Loading text="Loading the change…" /> : null}
         {requests.status === 'failed' ? (
           <>

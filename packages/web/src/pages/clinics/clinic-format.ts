@@ -1,5 +1,5 @@
 /** Words and dates for clinics and slots on screen. */
-import { SLOT_TYPE_NAMES, type Recurrence } from '@pathflow/core';
+import { SLOT_TYPE_NAMES, WEEKDAY_NAMES, type Recurrence } from '@pathflow/core';
 import { calendarDate } from '../ptl/ptl-format';
 import { formatLongDate } from '../referrals/referral-format';
 
@@ -57,15 +57,7 @@ export function timeLabel(hhmm: string): string {
   return match ? wallClockLabel(Number(match[1]) * 60 + Number(match[2])) : hhmm;
 }
 
-export const WEEKDAY_LABELS: Record<number, string> = {
-  1: 'Monday',
-  2: 'Tuesday',
-  3: 'Wednesday',
-  4: 'Thursday',
-  5: 'Friday',
-  6: 'Saturday',
-  7: 'Sunday',
-};
+export const WEEKDAY_LABELS: Record<number, string> = WEEKDAY_NAMES;
 
 const ORDINALS: Record<string, string> = { 1: '1st', 2: '2nd', 3: '3rd', 4: '4th', 5: '5th', last: 'last' };
 

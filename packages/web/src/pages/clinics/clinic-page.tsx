@@ -2,6 +2,8 @@ import { Link, useLocation, useParams } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
 import { getClinic, getClinicSlots, type Clinic, type Slot } from '../../api/clinics';
+import { BackLink } from '../../components/back-link';
+import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
@@ -50,69 +52,49 @@ function SlotsTable({
 }) {
   const now = Date.now();
   return (
-    <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
-      <table className="nhsuk-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
-          {caption}
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">
-              Time
+    <CaptionedTable
+      captionId={CAPTION_ID}
+      caption={caption}
+      columns={[
+        { label: 'Time' },
+        { label: 'Type' },
+        { label: 'Capacity', numeric: true },
+        { label: 'Booked', numeric: true },
+        { label: 'Status' },
+        ...(canBook ? [ACTION_COLUMN] : []),
+      ]}
+    >
+      {slots.map((s) => {
+        const start = new Date(s.startsAt);
+        const free = s.status === 'open' && s.booked + s.held < s.capacity && start.getTime() > now;
+        const when = `${formatTime(start)} on ${formatDate(start)}`;
+        return (
+          <tr className="nhsuk-table__row" key={s.id}>
+            <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+              {when}
             </th>
-            <th className="nhsuk-table__header" scope="col">
-              Type
-            </th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-              Capacity
-            </th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-              Booked
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Status
-            </th>
+            <td className="nhsuk-table__cell">{slotTypeLabel(s.slotType)}</td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{s.capacity}</td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+              {s.booked}
+              {s.held > 0 ? ` (${s.held} held)` : ''}
+            </td>
+            <td className="nhsuk-table__cell">
+              {s.status === 'open' ? (free ? 'Free' : 'Full') : labelOf(SLOT_STATUS_LABELS, s.status)}
+            </td>
             {canBook ? (
-              <th className="nhsuk-table__header" scope="col">
-                <span className="nhsuk-u-visually-hidden">Action</span>
-              </th>
+              <td className="nhsuk-table__cell">
+                {free ? (
+                  <Link to={bookingPath(clinicId, s)}>
+                    Book in turn<span className="nhsuk-u-visually-hidden"> at {when}</span>
+                  </Link>
+                ) : null}
+              </td>
             ) : null}
           </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {slots.map((s) => {
-            const start = new Date(s.startsAt);
-            const free = s.status === 'open' && s.booked + s.held < s.capacity && start.getTime() > now;
-            const when = `${formatTime(start)} on ${formatDate(start)}`;
-            return (
-              <tr className="nhsuk-table__row" key={s.id}>
-                <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                  {when}
-                </th>
-                <td className="nhsuk-table__cell">{slotTypeLabel(s.slotType)}</td>
-                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{s.capacity}</td>
-                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
-                  {s.booked}
-                  {s.held > 0 ? ` (${s.held} held)` : ''}
-                </td>
-                <td className="nhsuk-table__cell">
-                  {s.status === 'open' ? (free ? 'Free' : 'Full') : labelOf(SLOT_STATUS_LABELS, s.status)}
-                </td>
-                {canBook ? (
-                  <td className="nhsuk-table__cell">
-                    {free ? (
-                      <Link to={bookingPath(clinicId, s)}>
-                        Book in turn<span className="nhsuk-u-visually-hidden"> at {when}</span>
-                      </Link>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </CaptionedTable>
   );
 }
 
@@ -173,11 +155,7 @@ export function ClinicPage() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to="/clinics">
-            Back to clinics
-          </Link>
-        </div>
+        <BackLink to="/clinics">Back to clinics</BackLink>
         {created ? (
           <NotificationBanner success focusOnShow title="Success" heading="Clinic set up">
             <p className="nhsuk-body">

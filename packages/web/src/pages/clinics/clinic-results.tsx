@@ -1,30 +1,23 @@
 /** What a clinic change or a session cancellation did, as the API answered it. */
 import type { ApplyResult, Cancellation } from '../../api/clinics';
+import { CaptionedTable } from '../../components/captioned-table';
 import { InsetText } from '../../components/inset-text';
+import { SummaryRow } from '../../components/summary-row';
 import { formatDateTime } from '../../format';
 import { formatLongDate } from '../referrals/referral-format';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-function Row({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="nhsuk-summary-list__row">
-      <dt className="nhsuk-summary-list__key">{label}</dt>
-      <dd className="nhsuk-summary-list__value">{value}</dd>
-    </div>
-  );
-}
 
 /** A new version applied: slots made and removed, and the appointments that no longer fit. */
 export function AppliedVersion({ result }: { result: ApplyResult }) {
   return (
     <>
       <dl className="nhsuk-summary-list">
-        <Row label="Version" value={String(result.version)} />
-        <Row label="Slots made" value={String(result.created)} />
-        <Row label="Free slots removed" value={String(result.removed)} />
-        <Row label="Slots kept" value={String(result.kept)} />
-        <Row label="Appointments to rebook" value={String(result.displacedAppointments)} />
+        <SummaryRow label="Version">{String(result.version)}</SummaryRow>
+        <SummaryRow label="Slots made">{String(result.created)}</SummaryRow>
+        <SummaryRow label="Free slots removed">{String(result.removed)}</SummaryRow>
+        <SummaryRow label="Slots kept">{String(result.kept)}</SummaryRow>
+        <SummaryRow label="Appointments to rebook">{String(result.displacedAppointments)}</SummaryRow>
       </dl>
       {result.displaced.length > 0 ? (
         <>
@@ -39,40 +32,19 @@ export function AppliedVersion({ result }: { result: ApplyResult }) {
               rebooked.
             </p>
           </InsetText>
-          <div
-            className="nhsuk-table-container"
-            role="region"
-            aria-labelledby="displaced-caption"
-            tabIndex={0}
+          <CaptionedTable
+            captionId="displaced-caption"
+            caption="Booked slots that no longer fit"
+            columns={[{ label: 'Slot' }, { label: 'Appointments', numeric: true }, { label: 'Why' }]}
           >
-            <table className="nhsuk-table">
-              <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="displaced-caption">
-                Booked slots that no longer fit
-              </caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">
-                    Slot
-                  </th>
-                  <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-                    Appointments
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Why
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {result.displaced.map((d) => (
-                  <tr className="nhsuk-table__row" key={d.slotId}>
-                    <td className="nhsuk-table__cell">{formatDateTime(d.startsAt)}</td>
-                    <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{d.appointments}</td>
-                    <td className="nhsuk-table__cell">{d.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {result.displaced.map((d) => (
+              <tr className="nhsuk-table__row" key={d.slotId}>
+                <td className="nhsuk-table__cell">{formatDateTime(d.startsAt)}</td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{d.appointments}</td>
+                <td className="nhsuk-table__cell">{d.message}</td>
+              </tr>
+            ))}
+          </CaptionedTable>
         </>
       ) : null}
     </>
@@ -84,45 +56,29 @@ export function AppliedCancellation({ result }: { result: Cancellation }) {
   return (
     <>
       <dl className="nhsuk-summary-list">
-        <Row label="Session date" value={formatLongDate(result.sessionDate)} />
-        <Row label="Slots cancelled" value={String(result.cancelledSlots)} />
-        {result.keptSlots > 0 ? <Row label="Slots kept" value={String(result.keptSlots)} /> : null}
-        <Row label="Appointments cancelled" value={String(result.cancelledAppointments)} />
-        <Row label="Patients rebooked" value={String(result.rebooked.length)} />
-        <Row label="Patients not rebooked in time" value={String(result.escalated.length)} />
+        <SummaryRow label="Session date">{formatLongDate(result.sessionDate)}</SummaryRow>
+        <SummaryRow label="Slots cancelled">{String(result.cancelledSlots)}</SummaryRow>
+        {result.keptSlots > 0 ? <SummaryRow label="Slots kept">{String(result.keptSlots)}</SummaryRow> : null}
+        <SummaryRow label="Appointments cancelled">{String(result.cancelledAppointments)}</SummaryRow>
+        <SummaryRow label="Patients rebooked">{String(result.rebooked.length)}</SummaryRow>
+        <SummaryRow label="Patients not rebooked in time">{String(result.escalated.length)}</SummaryRow>
       </dl>
       {result.rebooked.length > 0 ? (
-        <div className="nhsuk-table-container" role="region" aria-labelledby="rebooked-caption" tabIndex={0}>
-          <table className="nhsuk-table">
-            <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="rebooked-caption">
-              Patients rebooked
-            </caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th className="nhsuk-table__header" scope="col">
-                  Was
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Now
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  18-week breach
-                </th>
-              </tr>
-            </thead>
-            <tbody className="nhsuk-table__body">
-              {result.rebooked.map((r) => (
-                <tr className="nhsuk-table__row" key={r.appointmentId}>
-                  <td className="nhsuk-table__cell">{formatDateTime(r.from)}</td>
-                  <td className="nhsuk-table__cell">{formatDateTime(r.to)}</td>
-                  <td className="nhsuk-table__cell">
-                    {r.breachDate ? formatLongDate(r.breachDate) : 'Clock not running'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CaptionedTable
+          captionId="rebooked-caption"
+          caption="Patients rebooked"
+          columns={[{ label: 'Was' }, { label: 'Now' }, { label: '18-week breach' }]}
+        >
+          {result.rebooked.map((r) => (
+            <tr className="nhsuk-table__row" key={r.appointmentId}>
+              <td className="nhsuk-table__cell">{formatDateTime(r.from)}</td>
+              <td className="nhsuk-table__cell">{formatDateTime(r.to)}</td>
+              <td className="nhsuk-table__cell">
+                {r.breachDate ? formatLongDate(r.breachDate) : 'Clock not running'}
+              </td>
+            </tr>
+          ))}
+        </CaptionedTable>
       ) : null}
       {result.escalated.length > 0 ? (
         <InsetText>

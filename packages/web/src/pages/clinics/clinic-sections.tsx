@@ -5,7 +5,9 @@
 import { Link } from 'react-router';
 import type { Patient, SessionUser } from '@pathflow/core';
 import { getEscalations, getPatient, type Clinic, type Escalation } from '../../api/clinics';
+import { CaptionedTable } from '../../components/captioned-table';
 import { Loading } from '../../components/loading';
+import { SummaryRow } from '../../components/summary-row';
 import { useLoad } from '../../components/use-load';
 import { formatDateTime } from '../../format';
 import { formatNhsNumber } from '../ptl/ptl-format';
@@ -18,15 +20,6 @@ import { WEEKDAY_LABELS, describeRecurrence, timeLabel } from './clinic-format';
 const MAX_NAMED = 50;
 const ESCALATIONS_CAPTION = 'escalations-caption';
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="nhsuk-summary-list__row">
-      <dt className="nhsuk-summary-list__key">{label}</dt>
-      <dd className="nhsuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
 /** The version in force: dates, how often, sessions. */
 export function ClinicSchedule({ clinic }: { clinic: Clinic }) {
   const v = currentVersion(clinic);
@@ -35,10 +28,10 @@ export function ClinicSchedule({ clinic }: { clinic: Clinic }) {
     <>
       <h2 className="nhsuk-heading-m">How the clinic runs</h2>
       <dl className="nhsuk-summary-list">
-        <Row label="From">{formatLongDate(v.effectiveFrom)}</Row>
-        <Row label="Until">{v.effectiveTo ? formatLongDate(v.effectiveTo) : 'No end date'}</Row>
-        <Row label="How often">{describeRecurrence(v.recurrence)}</Row>
-        <Row label="Sessions">
+        <SummaryRow label="From">{formatLongDate(v.effectiveFrom)}</SummaryRow>
+        <SummaryRow label="Until">{v.effectiveTo ? formatLongDate(v.effectiveTo) : 'No end date'}</SummaryRow>
+        <SummaryRow label="How often">{describeRecurrence(v.recurrence)}</SummaryRow>
+        <SummaryRow label="Sessions">
           <ul className="nhsuk-list">
             {v.sessions.map((s, i) => (
               <li key={i}>
@@ -47,8 +40,8 @@ export function ClinicSchedule({ clinic }: { clinic: Clinic }) {
               </li>
             ))}
           </ul>
-        </Row>
-        <Row label="Version">{v.version}</Row>
+        </SummaryRow>
+        <SummaryRow label="Version">{v.version}</SummaryRow>
       </dl>
     </>
   );
@@ -141,76 +134,55 @@ export function Escalations({ clinicId, user }: { clinicId: string; user: Sessio
             When this clinic was cancelled or changed, these patients could not be rebooked before their
             18-week breach date. They have been passed to the service manager.
           </p>
-          <div
-            className="nhsuk-table-container"
-            role="region"
-            aria-labelledby={ESCALATIONS_CAPTION}
-            tabIndex={0}
+          <CaptionedTable
+            captionId={ESCALATIONS_CAPTION}
+            caption="Patients not rebooked in time, newest first"
+            columns={[
+              { label: 'Patient' },
+              { label: '18-week breach' },
+              { label: 'Cause' },
+              { label: 'Why not rebooked' },
+              { label: 'Now' },
+            ]}
           >
-            <table className="nhsuk-table">
-              <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={ESCALATIONS_CAPTION}>
-                Patients not rebooked in time, newest first
-              </caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">
-                    Patient
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    18-week breach
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Cause
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Why not rebooked
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Now
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {escalations.data.map((e) => {
-                  const p = e.patientId ? named.get(e.patientId) : undefined;
-                  return (
-                    <tr className="nhsuk-table__row" key={`${e.appointmentId}:${e.escalatedAt}`}>
-                      <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                        {p ? (
-                          <>
-                            <span className="nhsuk-u-font-weight-bold">
-                              {p.familyName}, {p.givenName}
-                            </span>
-                            <br />
-                            <span className="nhsuk-u-visually-hidden">NHS number: </span>
-                            {formatNhsNumber(p.nhsNumber)}
-                          </>
-                        ) : (
-                          'Patient'
-                        )}
-                        <br />
-                        <span className="nhsuk-u-secondary-text-colour">
-                          Escalated {formatDateTime(e.escalatedAt)}
+            {escalations.data.map((e) => {
+              const p = e.patientId ? named.get(e.patientId) : undefined;
+              return (
+                <tr className="nhsuk-table__row" key={`${e.appointmentId}:${e.escalatedAt}`}>
+                  <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+                    {p ? (
+                      <>
+                        <span className="nhsuk-u-font-weight-bold">
+                          {p.familyName}, {p.givenName}
                         </span>
-                      </th>
-                      <td className="nhsuk-table__cell">
-                        {e.breachDate ? formatLongDate(e.breachDate) : 'Clock not running'}
-                      </td>
-                      <td className="nhsuk-table__cell">{CAUSE_LABELS[e.cause] ?? e.cause}</td>
-                      <td className="nhsuk-table__cell">{e.reason}</td>
-                      <td className="nhsuk-table__cell">
-                        {e.bookedSince ? (
-                          <strong className="nhsuk-tag nhsuk-tag--green">Booked again</strong>
-                        ) : (
-                          <strong className="nhsuk-tag nhsuk-tag--red">Not booked</strong>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                        <br />
+                        <span className="nhsuk-u-visually-hidden">NHS number: </span>
+                        {formatNhsNumber(p.nhsNumber)}
+                      </>
+                    ) : (
+                      'Patient'
+                    )}
+                    <br />
+                    <span className="nhsuk-u-secondary-text-colour">
+                      Escalated {formatDateTime(e.escalatedAt)}
+                    </span>
+                  </th>
+                  <td className="nhsuk-table__cell">
+                    {e.breachDate ? formatLongDate(e.breachDate) : 'Clock not running'}
+                  </td>
+                  <td className="nhsuk-table__cell">{CAUSE_LABELS[e.cause] ?? e.cause}</td>
+                  <td className="nhsuk-table__cell">{e.reason}</td>
+                  <td className="nhsuk-table__cell">
+                    {e.bookedSince ? (
+                      <strong className="nhsuk-tag nhsuk-tag--green">Booked again</strong>
+                    ) : (
+                      <strong className="nhsuk-tag nhsuk-tag--red">Not booked</strong>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </CaptionedTable>
         </>
       ) : null}
     </section>

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
 import { getClinicUtilisation, getClinics, type ClinicSummary, type UtilisationRow } from '../../api/clinics';
+import { CaptionedTable } from '../../components/captioned-table';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { PageHeading } from '../../components/page-heading';
@@ -25,72 +26,52 @@ function ClinicsTable({
   usage: ReadonlyMap<string, UtilisationRow>;
 }) {
   return (
-    <div className="nhsuk-table-container" role="region" aria-labelledby={CAPTION_ID} tabIndex={0}>
-      <table className="nhsuk-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={CAPTION_ID}>
-          Clinics
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">
-              Clinic
+    <CaptionedTable
+      captionId={CAPTION_ID}
+      caption="Clinics"
+      columns={[
+        { label: 'Clinic' },
+        { label: 'Specialty' },
+        { label: 'Clinician or service' },
+        { label: 'Free slots', numeric: true },
+        { label: 'Booked in the next 2 weeks', numeric: true },
+      ]}
+    >
+      {clinics.map((c) => {
+        const u = usage.get(c.id);
+        return (
+          <tr className="nhsuk-table__row" key={c.id}>
+            <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
+              <Link className="nhsuk-u-font-weight-bold" to={`/clinics/${c.id}`}>
+                {c.name}
+              </Link>
             </th>
-            <th className="nhsuk-table__header" scope="col">
-              Specialty
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Clinician or service
-            </th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-              Free slots
-            </th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-              Booked in the next 2 weeks
-            </th>
+            <td className="nhsuk-table__cell">
+              {c.specialtyCode}
+              {specialtyNames.has(c.specialtyCode) ? (
+                <>
+                  <br />
+                  <span className="nhsuk-u-secondary-text-colour">{specialtyNames.get(c.specialtyCode)}</span>
+                </>
+              ) : null}
+            </td>
+            <td className="nhsuk-table__cell">{c.serviceName ?? u?.clinic?.clinician ?? 'Not recorded'}</td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+              {formatCount(c.freeSlots)} of {formatCount(c.openSlots)}
+            </td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+              {u && u.percentBooked !== null ? formatPercent(u.percentBooked) : 'No sessions'}
+              {u?.underBooked ? (
+                <>
+                  <br />
+                  <strong className="nhsuk-tag nhsuk-tag--orange app-ptl-tag">Under-booked</strong>
+                </>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {clinics.map((c) => {
-            const u = usage.get(c.id);
-            return (
-              <tr className="nhsuk-table__row" key={c.id}>
-                <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                  <Link className="nhsuk-u-font-weight-bold" to={`/clinics/${c.id}`}>
-                    {c.name}
-                  </Link>
-                </th>
-                <td className="nhsuk-table__cell">
-                  {c.specialtyCode}
-                  {specialtyNames.has(c.specialtyCode) ? (
-                    <>
-                      <br />
-                      <span className="nhsuk-u-secondary-text-colour">
-                        {specialtyNames.get(c.specialtyCode)}
-                      </span>
-                    </>
-                  ) : null}
-                </td>
-                <td className="nhsuk-table__cell">
-                  {c.serviceName ?? u?.clinic?.clinician ?? 'Not recorded'}
-                </td>
-                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
-                  {formatCount(c.freeSlots)} of {formatCount(c.openSlots)}
-                </td>
-                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
-                  {u && u.percentBooked !== null ? formatPercent(u.percentBooked) : 'No sessions'}
-                  {u?.underBooked ? (
-                    <>
-                      <br />
-                      <strong className="nhsuk-tag nhsuk-tag--orange app-ptl-tag">Under-booked</strong>
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </CaptionedTable>
   );
 }
 

@@ -1,24 +1,26 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { ApiError } from '../../api/client';
 import { getSpecialties } from '../../api/endpoints';
 import { createClinic, getClinicians, getLocations, type Clinician, type Location } from '../../api/clinics';
+import { BackLink } from '../../components/back-link';
 import { ErrorSummary } from '../../components/error-summary';
+import { FieldsetGroup, Radios, Select } from '../../components/form-fields';
 import { NoAccess } from '../../components/no-access';
 import { PageHeading } from '../../components/page-heading';
 import { TextInput } from '../../components/text-input';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { useSession, useSignedInSession } from '../../session/session-context';
-import { ErrorMessage, ScheduleFields } from './schedule-fields';
+import { problemOf, useFormErrors } from './form-errors';
+import { ScheduleFields } from './schedule-fields';
 import {
   addError,
   buildSchedule,
   emptySchedule,
   errorsFromServer,
   noErrors,
-  type FormErrors,
   type ScheduleDraft,
 } from './template-draft';
 
@@ -46,59 +48,6 @@ const PAGE_FIELDS: Record<string, string> = {
   '/body/locationId': 'locationId',
 };
 
-const groupClass = (error: string | undefined) =>
-  error ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
-
-function Select({
-  id,
-  label,
-  hint,
-  value,
-  onChange,
-  error,
-  options,
-  placeholder,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  value: string;
-  onChange: (value: string) => void;
-  error: string | undefined;
-  options: { value: string; label: string }[];
-  placeholder: string;
-}) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div className={groupClass(error)}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorMessage id={id} text={error} />
-      <select
-        className={error ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
-        id={id}
-        name={id}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-describedby={describedBy || undefined}
-      >
-        <option value="">{placeholder}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 /** "Set up a clinic": who runs it, where, and its schedule; its slots are made when it is saved. */
 export function NewClinicPage() {
   const { user } = useSignedInSession();
@@ -115,8 +64,7 @@ export function NewClinicPage() {
     locationId: '',
   });
   const [schedule, setSchedule] = useState<ScheduleDraft>(emptySchedule);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { errors, attempt, fail } = useFormErrors();
   const submitting = useRef(false);
 
   const specialties = useLoad<SpecialtyWaiting[]>(
@@ -137,11 +85,6 @@ export function NewClinicPage() {
   const set = <K extends keyof Details>(key: K, value: Details[K]) =>
     setDetails((d) => ({ ...d, [key]: value }));
   const fields = errors?.fields ?? {};
-
-  const fail = (next: FormErrors) => {
-    setAttempt((n) => n + 1);
-    setErrors(next);
-  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -171,13 +114,9 @@ export function NewClinicPage() {
       void navigate(`/clinics/${created.id}`, { state });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return expired();
-      const problem =
-        err instanceof ApiError
-          ? err
-          : { errors: [], detail: '', title: 'There is a problem with the service. Try again later.' };
       fail(
         errorsFromServer(
-          problem,
+          problemOf(err),
           built.rowOf,
           (field) => PAGE_FIELDS[field] ?? null,
           'The clinic has not been set up.',
@@ -200,7 +139,6 @@ export function NewClinicPage() {
     locations.status === 'loaded'
       ? locations.data.map((l) => ({ value: l.id, label: `${l.name}, ${l.site}` }))
       : [];
-  const ownerError = fields.owner;
   let clinicianHint: string | undefined;
   if (details.specialtyCode === '') clinicianHint = 'Select the specialty first to see its consultants';
   else if (clinicians.status === 'loaded' && clinicianOptions.length === 0)
@@ -209,11 +147,7 @@ export function NewClinicPage() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-u-margin-bottom-5">
-          <Link className="nhsuk-back-link" to="/clinics">
-            Back to clinics
-          </Link>
-        </div>
+        <BackLink to="/clinics">Back to clinics</BackLink>
         {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
         <PageHeading>Set up a clinic</PageHeading>
         <p>
@@ -257,83 +191,52 @@ export function NewClinicPage() {
               inputMode="numeric"
             />
           )}
-          <div className={groupClass(ownerError)}>
-            <fieldset className="nhsuk-fieldset" aria-describedby={ownerError ? 'owner-error' : undefined}>
-              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-                Who runs the clinic?
-              </legend>
-              <ErrorMessage id="owner" text={ownerError} />
-              <div className="nhsuk-radios nhsuk-radios--conditional">
-                <div className="nhsuk-radios__item">
-                  <input
-                    className="nhsuk-radios__input"
-                    id="owner"
-                    name="owner"
-                    type="radio"
-                    value="clinician"
-                    checked={details.owner === 'clinician'}
-                    onChange={() => set('owner', 'clinician')}
-                    aria-controls="conditional-owner-clinician"
-                  />
-                  <label className="nhsuk-label nhsuk-radios__label" htmlFor="owner">
-                    A consultant
-                  </label>
-                </div>
-                <div
-                  className={
-                    details.owner === 'clinician'
-                      ? 'nhsuk-radios__conditional'
-                      : 'nhsuk-radios__conditional nhsuk-radios__conditional--hidden'
-                  }
-                  id="conditional-owner-clinician"
-                >
-                  <Select
-                    id="clinicianId"
-                    label="Consultant"
-                    {...(clinicianHint ? { hint: clinicianHint } : {})}
-                    value={details.clinicianId}
-                    onChange={(value) => set('clinicianId', value)}
-                    error={fields.clinicianId}
-                    options={clinicianOptions}
-                    placeholder="Select a consultant"
-                  />
-                </div>
-                <div className="nhsuk-radios__item">
-                  <input
-                    className="nhsuk-radios__input"
-                    id="owner-service"
-                    name="owner"
-                    type="radio"
-                    value="service"
-                    checked={details.owner === 'service'}
-                    onChange={() => set('owner', 'service')}
-                    aria-controls="conditional-owner-service"
-                  />
-                  <label className="nhsuk-label nhsuk-radios__label" htmlFor="owner-service">
-                    A service, such as a nurse-led clinic
-                  </label>
-                </div>
-                <div
-                  className={
-                    details.owner === 'service'
-                      ? 'nhsuk-radios__conditional'
-                      : 'nhsuk-radios__conditional nhsuk-radios__conditional--hidden'
-                  }
-                  id="conditional-owner-service"
-                >
-                  <TextInput
-                    id="serviceName"
-                    name="serviceName"
-                    label="Name of the service"
-                    value={details.serviceName}
-                    onChange={(value) => set('serviceName', value)}
-                    error={fields.serviceName}
-                    width={30}
-                  />
-                </div>
-              </div>
-            </fieldset>
-          </div>
+          <FieldsetGroup id="owner" legend="Who runs the clinic?" error={fields.owner}>
+            <Radios
+              name="owner"
+              value={details.owner}
+              onChange={(owner) => set('owner', owner)}
+              options={[
+                {
+                  value: 'clinician',
+                  label: 'A consultant',
+                  conditional: {
+                    id: 'conditional-owner-clinician',
+                    content: (
+                      <Select
+                        id="clinicianId"
+                        label="Consultant"
+                        {...(clinicianHint ? { hint: clinicianHint } : {})}
+                        value={details.clinicianId}
+                        onChange={(value) => set('clinicianId', value)}
+                        error={fields.clinicianId}
+                        options={clinicianOptions}
+                        placeholder="Select a consultant"
+                      />
+                    ),
+                  },
+                },
+                {
+                  value: 'service',
+                  label: 'A service, such as a nurse-led clinic',
+                  conditional: {
+                    id: 'conditional-owner-service',
+                    content: (
+                      <TextInput
+                        id="serviceName"
+                        name="serviceName"
+                        label="Name of the service"
+                        value={details.serviceName}
+                        onChange={(value) => set('serviceName', value)}
+                        error={fields.serviceName}
+                        width={30}
+                      />
+                    ),
+                  },
+                },
+              ]}
+            />
+          </FieldsetGroup>
           <Select
             id="locationId"
             label="Location"

@@ -2,9 +2,11 @@
  * The schedule part of "Set up a clinic" and "Change this clinic": dates, how often, and the sessions with
  * their slot rows and a preview of the slots each session will have.
  */
-import { Fragment, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { SLOT_TYPES, type RecurrenceKind } from '@pathflow/core';
+import { CaptionedTable } from '../../components/captioned-table';
 import { DateInput, dateFieldId } from '../../components/date-input';
+import { FieldsetGroup, Radios, Select, ShortInput } from '../../components/form-fields';
 import {
   MAX_SESSIONS,
   WEEKS_OF_MONTH_CHOICES,
@@ -20,67 +22,6 @@ import {
 } from './template-draft';
 import { WEEKDAY_LABELS, slotTypeLabel, wallClockLabel } from './clinic-format';
 import './clinic-forms.css';
-
-export function ErrorMessage({ id, text }: { id: string; text: string | undefined }) {
-  if (!text) return null;
-  return (
-    <span className="nhsuk-error-message" id={`${id}-error`}>
-      <span className="nhsuk-u-visually-hidden">Error: </span>
-      {text}
-    </span>
-  );
-}
-
-const groupClass = (error: string | undefined) =>
-  error ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
-
-/** A short text input with its label, hint and error, for numbers and times. */
-export function ShortInput({
-  id,
-  label,
-  hint,
-  value,
-  onChange,
-  error,
-  width,
-  numeric = false,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: string;
-  value: string;
-  onChange: (value: string) => void;
-  error: string | undefined;
-  width: 2 | 3 | 4 | 5 | 10 | 20 | 30;
-  numeric?: boolean;
-}) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div className={groupClass(error)}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorMessage id={id} text={error} />
-      <input
-        className={`nhsuk-input nhsuk-input--width-${width}${error ? ' nhsuk-input--error' : ''}`}
-        id={id}
-        name={id}
-        type="text"
-        inputMode={numeric ? 'numeric' : undefined}
-        spellCheck={false}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
-  );
-}
 
 const KIND_LABELS: Record<RecurrenceKind, string> = {
   weekly: 'Every week',
@@ -111,9 +52,18 @@ function SlotRowFields({
   onChange: (row: LayoutRow) => void;
   onRemove: (() => void) | null;
 }) {
-  const set = (key: keyof Omit<LayoutRow, 'key'>) => (value: string) => onChange({ ...row, [key]: value });
   const typeId = ids.row(i, r, 'slotType');
-  const typeError = errors[typeId];
+  const numberInput = (key: 'gap' | 'count' | 'minutes' | 'capacity', label: string) => (
+    <ShortInput
+      id={ids.row(i, r, key)}
+      label={label}
+      value={row[key]}
+      onChange={(value) => onChange({ ...row, [key]: value })}
+      error={errors[ids.row(i, r, key)]}
+      width={3}
+      numeric
+    />
+  );
   return (
     <fieldset className="nhsuk-fieldset app-slot-row">
       <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
@@ -121,64 +71,20 @@ function SlotRowFields({
         <span className="nhsuk-u-visually-hidden"> of session {i + 1}</span>
       </legend>
       <div className="app-slot-row__fields">
-        <ShortInput
-          id={ids.row(i, r, 'gap')}
-          label={r === 0 ? 'Minutes after the session starts' : 'Break before, in minutes'}
-          value={row.gap}
-          onChange={set('gap')}
-          error={errors[ids.row(i, r, 'gap')]}
-          width={3}
-          numeric
+        {numberInput('gap', r === 0 ? 'Minutes after the session starts' : 'Break before, in minutes')}
+        {numberInput('count', 'Number of slots')}
+        {numberInput('minutes', 'Minutes each')}
+        <Select
+          id={typeId}
+          label="Type"
+          value={row.slotType}
+          onChange={(value) => {
+            if (isSlotType(value)) onChange({ ...row, slotType: value });
+          }}
+          error={errors[typeId]}
+          options={SLOT_TYPES.map((t) => ({ value: t, label: slotTypeLabel(t) }))}
         />
-        <ShortInput
-          id={ids.row(i, r, 'count')}
-          label="Number of slots"
-          value={row.count}
-          onChange={set('count')}
-          error={errors[ids.row(i, r, 'count')]}
-          width={3}
-          numeric
-        />
-        <ShortInput
-          id={ids.row(i, r, 'minutes')}
-          label="Minutes each"
-          value={row.minutes}
-          onChange={set('minutes')}
-          error={errors[ids.row(i, r, 'minutes')]}
-          width={3}
-          numeric
-        />
-        <div className={groupClass(typeError)}>
-          <label className="nhsuk-label" htmlFor={typeId}>
-            Type
-          </label>
-          <ErrorMessage id={typeId} text={typeError} />
-          <select
-            className={typeError ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
-            id={typeId}
-            name={typeId}
-            value={row.slotType}
-            aria-describedby={typeError ? `${typeId}-error` : undefined}
-            onChange={(event) => {
-              if (isSlotType(event.target.value)) onChange({ ...row, slotType: event.target.value });
-            }}
-          >
-            {SLOT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {slotTypeLabel(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ShortInput
-          id={ids.row(i, r, 'capacity')}
-          label="Patients in each slot"
-          value={row.capacity}
-          onChange={set('capacity')}
-          error={errors[ids.row(i, r, 'capacity')]}
-          width={3}
-          numeric
-        />
+        {numberInput('capacity', 'Patients in each slot')}
       </div>
       {onRemove ? (
         <button
@@ -211,41 +117,27 @@ function SlotPreview({ session, i }: { session: SessionDraft; i: number }) {
       ? `Session ${i + 1} will have ${slots.length} ${slots.length === 1 ? 'slot' : 'slots'}, from ${wallClockLabel(first.start)} to ${wallClockLabel(last.end)}`
       : `Session ${i + 1} has no slots`;
   return (
-    <div className="nhsuk-table-container" role="region" aria-labelledby={captionId} tabIndex={0}>
-      <table className="nhsuk-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={captionId}>
-          {caption}
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">
-              Slot
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Time
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Type
-            </th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">
-              Patients
-            </th>
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {slots.map((s, j) => (
-            <tr className="nhsuk-table__row" key={j}>
-              <td className="nhsuk-table__cell">{j + 1}</td>
-              <td className="nhsuk-table__cell">
-                {wallClockLabel(s.start)} to {wallClockLabel(s.end)}
-              </td>
-              <td className="nhsuk-table__cell">{slotTypeLabel(s.slotType)}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{s.capacity}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CaptionedTable
+      captionId={captionId}
+      caption={caption}
+      columns={[
+        { label: 'Slot' },
+        { label: 'Time' },
+        { label: 'Type' },
+        { label: 'Patients', numeric: true },
+      ]}
+    >
+      {slots.map((s, j) => (
+        <tr className="nhsuk-table__row" key={j}>
+          <td className="nhsuk-table__cell">{j + 1}</td>
+          <td className="nhsuk-table__cell">
+            {wallClockLabel(s.start)} to {wallClockLabel(s.end)}
+          </td>
+          <td className="nhsuk-table__cell">{slotTypeLabel(s.slotType)}</td>
+          <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{s.capacity}</td>
+        </tr>
+      ))}
+    </CaptionedTable>
   );
 }
 
@@ -263,7 +155,6 @@ function SessionFields({
   onRemove: (() => void) | null;
 }) {
   const weekdayId = ids.session(i, 'weekday');
-  const weekdayError = errors[weekdayId];
   const setRow = (r: number, row: LayoutRow) =>
     onChange({ ...session, rows: session.rows.map((x, k) => (k === r ? row : x)) });
   return (
@@ -271,26 +162,14 @@ function SessionFields({
       <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
         <h3 className="nhsuk-fieldset__heading">Session {i + 1}</h3>
       </legend>
-      <div className={groupClass(weekdayError)}>
-        <label className="nhsuk-label" htmlFor={weekdayId}>
-          Day of the week
-        </label>
-        <ErrorMessage id={weekdayId} text={weekdayError} />
-        <select
-          className={weekdayError ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
-          id={weekdayId}
-          name={weekdayId}
-          value={session.weekday}
-          aria-describedby={weekdayError ? `${weekdayId}-error` : undefined}
-          onChange={(event) => onChange({ ...session, weekday: event.target.value })}
-        >
-          {Object.entries(WEEKDAY_LABELS).map(([n, label]) => (
-            <option key={n} value={n}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Select
+        id={weekdayId}
+        label="Day of the week"
+        value={session.weekday}
+        onChange={(weekday) => onChange({ ...session, weekday })}
+        error={errors[weekdayId]}
+        options={Object.entries(WEEKDAY_LABELS).map(([n, label]) => ({ value: n, label }))}
+      />
       <div className="app-slot-row__fields">
         <ShortInput
           id={ids.session(i, 'start')}
@@ -375,20 +254,6 @@ export function ScheduleFields({
 }: ScheduleFieldsProps) {
   const set = <K extends keyof ScheduleDraft>(key: K, value: ScheduleDraft[K]) =>
     onChange({ ...draft, [key]: value });
-  const kindError = errors[ids.recurrence];
-  const weeksError = errors[ids.weeks];
-  const conditional = (kind: RecurrenceKind, content: ReactNode) => (
-    <div
-      className={
-        draft.kind === kind
-          ? 'nhsuk-radios__conditional'
-          : 'nhsuk-radios__conditional nhsuk-radios__conditional--hidden'
-      }
-      id={`conditional-${kind}`}
-    >
-      {content}
-    </div>
-  );
   const extra: Partial<Record<RecurrenceKind, ReactNode>> = {
     'every-n-weeks': (
       <>
@@ -413,40 +278,34 @@ export function ScheduleFields({
       </>
     ),
     'weeks-of-month': (
-      <div className={groupClass(weeksError)}>
-        <fieldset className="nhsuk-fieldset" aria-describedby={weeksError ? `${ids.weeks}-error` : undefined}>
-          <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-            Which weeks of the month
-          </legend>
-          <ErrorMessage id={ids.weeks} text={weeksError} />
-          <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-            {WEEKS_OF_MONTH_CHOICES.map((w, k) => {
-              const id = k === 0 ? ids.weeks : `${ids.weeks}-${w}`;
-              return (
-                <div className="nhsuk-checkboxes__item" key={w}>
-                  <input
-                    className="nhsuk-checkboxes__input"
-                    id={id}
-                    name="weeks"
-                    type="checkbox"
-                    value={w}
-                    checked={draft.weeks.includes(w)}
-                    onChange={(event) =>
-                      set(
-                        'weeks',
-                        event.target.checked ? [...draft.weeks, w] : draft.weeks.filter((x) => x !== w),
-                      )
-                    }
-                  />
-                  <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={id}>
-                    {WEEK_LABELS[w]}
-                  </label>
-                </div>
-              );
-            })}
-          </div>
-        </fieldset>
-      </div>
+      <FieldsetGroup id={ids.weeks} legend="Which weeks of the month" error={errors[ids.weeks]}>
+        <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
+          {WEEKS_OF_MONTH_CHOICES.map((w, k) => {
+            const id = k === 0 ? ids.weeks : `${ids.weeks}-${w}`;
+            return (
+              <div className="nhsuk-checkboxes__item" key={w}>
+                <input
+                  className="nhsuk-checkboxes__input"
+                  id={id}
+                  name="weeks"
+                  type="checkbox"
+                  value={w}
+                  checked={draft.weeks.includes(w)}
+                  onChange={(event) =>
+                    set(
+                      'weeks',
+                      event.target.checked ? [...draft.weeks, w] : draft.weeks.filter((x) => x !== w),
+                    )
+                  }
+                />
+                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={id}>
+                  {WEEK_LABELS[w]}
+                </label>
+              </div>
+            );
+          })}
+        </div>
+      </FieldsetGroup>
     ),
   };
 
@@ -468,43 +327,25 @@ export function ScheduleFields({
         onChange={(d) => set('effectiveTo', d)}
         error={errors[dateFieldId(ids.effectiveTo)]}
       />
-      <div className={groupClass(kindError)}>
-        <fieldset
-          className="nhsuk-fieldset"
-          aria-describedby={kindError ? `${ids.recurrence}-error` : undefined}
-        >
-          <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
-            How often does the clinic run?
-          </legend>
-          <ErrorMessage id={ids.recurrence} text={kindError} />
-          <div className="nhsuk-radios nhsuk-radios--conditional">
-            {(Object.keys(KIND_LABELS) as RecurrenceKind[]).map((kind, k) => {
-              const id = k === 0 ? ids.recurrence : `${ids.recurrence}-${kind}`;
-              const more = extra[kind];
-              return (
-                <Fragment key={kind}>
-                  <div className="nhsuk-radios__item">
-                    <input
-                      className="nhsuk-radios__input"
-                      id={id}
-                      name="recurrence"
-                      type="radio"
-                      value={kind}
-                      checked={draft.kind === kind}
-                      onChange={() => set('kind', kind)}
-                      aria-controls={more ? `conditional-${kind}` : undefined}
-                    />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor={id}>
-                      {KIND_LABELS[kind]}
-                    </label>
-                  </div>
-                  {more ? conditional(kind, more) : null}
-                </Fragment>
-              );
-            })}
-          </div>
-        </fieldset>
-      </div>
+      <FieldsetGroup
+        id={ids.recurrence}
+        legend="How often does the clinic run?"
+        error={errors[ids.recurrence]}
+      >
+        <Radios
+          name="recurrence"
+          value={draft.kind}
+          onChange={(kind) => set('kind', kind)}
+          options={(Object.keys(KIND_LABELS) as RecurrenceKind[]).map((kind) => {
+            const more = extra[kind];
+            return {
+              value: kind,
+              label: KIND_LABELS[kind],
+              ...(more ? { conditional: { id: `conditional-${kind}`, content: more } } : {}),
+            };
+          })}
+        />
+      </FieldsetGroup>
 
       <h2 className="nhsuk-heading-m">Sessions</h2>
       {draft.sessions.map((session, i) => (
