@@ -16,22 +16,19 @@
  * and our p50/p99 latency. Never fails because a machine is slow.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { nhsNumberFromStem } from '../packages/core/src';
-import { buildApp } from '../packages/server/src/app';
-import { loadConfig } from '../packages/server/src/config';
-import { createClient } from '../packages/server/src/auth/clients';
-import { openDatabase, queryRows, redactUrl } from '../packages/server/src/db/client';
+import { queryRows } from '../packages/server/src/db/client';
 import { clinicTemplates, locations, pathways, patients, slots } from '../packages/server/src/db/schema';
 import { seedFixture } from '../packages/server/test/support/fixtures';
+import { inScratch, listenWithToken, percentiles, scratchServer } from './support';
 
 const CLIENTS = 32;
 const BOOKINGS = 6000;
@@ -107,7 +104,12 @@ async function runClients(base: string, token: string, jobs: Booking[], clients:
     Array.from({ length: clients }, async () => {
       for (let i = next++; i < jobs.length; i = next++) {
         const t = performance.now();
-        const status = await post(agent, url, token, JSON.stringify({ ...jobs[i], outOfTurnReason: 'Benchmark' }));
+        const status = await post(
+          agent,
+          url,
+          token,
+          JSON.stringify({ ...jobs[i], outOfTurnReason: 'Benchmark' }),
+        );
         latencies.push(performance.now() - t);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
@@ -188,10 +190,6 @@ function cpuMsOf(pids: number[]): number | null {
   }
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-}
-
 /** pgbench's transactions per second for the bare booking transaction, or a reason it could not run. */
 function pgbenchAnchor(url: URL): number | string {
   const dir = mkdtempSync(join(tmpdir(), 'pathflow-pgbench-'));
@@ -241,25 +239,13 @@ function pgbenchAnchor(url: URL): number | string {
 }
 
 export async function runBookingBench(): Promise<void> {
-  const adminUrl =
-    process.env.TEST_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    process.stdout.write(
-      `booking: no PostgreSQL server reachable at ${redactUrl(adminUrl)} (${(e as Error).message}): skipped\n`,
-    );
+  const server = await scratchServer(16);
+  if (typeof server === 'string') {
+    process.stdout.write(`booking: ${server}\n`);
     return;
   }
-  const name = `pathflow_bench_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 16 });
-  try {
+  // A database of its own, seeded with free slots and open pathways; then the bookings over HTTP.
+  await inScratch(server, async (handle) => {
     await handle.migrate();
     const db = handle.db;
     const fixture = await seedFixture(db);
@@ -337,26 +323,9 @@ export async function runBookingBench(): Promise<void> {
     await insertChunks(pathwayRows, (c) => db.insert(pathways).values(c));
     await db.execute(sql`vacuum analyze`);
 
-    const config = loadConfig({ PATHFLOW_SEED: 'none', PATHFLOW_TOKEN_TTL_SECONDS: '3600' });
-    const app = await buildApp({ handle, config, now: () => new Date('2026-11-23T09:00:00Z') });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const now = () => new Date('2026-11-23T09:00:00Z');
+    const { app, base, token } = await listenWithToken(handle, orgId, now);
     try {
-      const { clientId, clientSecret } = await createClient(db, {
-        orgId,
-        name: 'bench',
-        role: 'booking-clerk',
-      });
-      const tokenRes = await fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: clientSecret,
-        }),
-      });
-      const { access_token: token } = (await tokenRes.json()) as { access_token: string };
       const inProcess = process.env.PATHFLOW_BENCH_IN_PROCESS === '1';
       const jobs = slotRows.map((slot, i) => ({ slotId: slot.id, pathwayId: pathwayRows[i]!.id }));
       await runLoad({ base, token, jobs: jobs.slice(0, WARM_UP), clients: CLIENTS }, inProcess);
@@ -376,7 +345,7 @@ export async function runBookingBench(): Promise<void> {
       const pgAfter = cpuMsOf(backends);
       const serverMs = (cpu.user + cpu.system) / 1000 / BOOKINGS;
       const pgMs = pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / BOOKINGS;
-      const sorted = [...run.latencies].sort((a, b) => a - b);
+      const latency = percentiles(run.latencies);
       const perSecond = BOOKINGS / run.seconds;
       const [check] = await queryRows<{ over: number; mismatched: number; booked: number }>(
         db,
@@ -398,12 +367,12 @@ export async function runBookingBench(): Promise<void> {
       await db.execute(
         sql`insert into bench_slots select g, 0, 1000000000 from generate_series(1, 100000) g`,
       );
-      const anchor = pgbenchAnchor(url);
+      const anchor = pgbenchAnchor(handle.url);
       const codes = run.statuses.map(([s, n]) => `${n}×${s}`).join(', ');
       const lines = [
         `booking (postgres): ${BOOKINGS} bookings of distinct slots by ${CLIENTS} concurrent HTTP clients ${inProcess ? 'on the server’s event loop' : 'in a load-generator process'} (${codes})`,
-        `    POST /api/v1/appointments: ${perSecond.toFixed(0)} bookings/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms` +
-          ` | target ≥ ${TARGET_PER_SECOND}/s with p99 ≤ ${TARGET_P99_MS} ms: ${perSecond >= TARGET_PER_SECOND && percentile(sorted, 0.99) <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
+        `    POST /api/v1/appointments: ${perSecond.toFixed(0)} bookings/s, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms` +
+          ` | target ≥ ${TARGET_PER_SECOND}/s with p99 ≤ ${TARGET_P99_MS} ms: ${perSecond >= TARGET_PER_SECOND && latency.p99 <= TARGET_P99_MS ? 'met' : 'MISSED'}`,
         typeof anchor === 'number'
           ? `      anchor, pgbench ${CLIENTS} clients × ${PGBENCH_SECONDS} s of the bare transaction (update slot, insert appointment, insert audit): ${anchor.toFixed(0)} tps | ours / anchor ${(perSecond / anchor).toFixed(2)}`
           : `      anchor: ${anchor}`,
@@ -414,9 +383,5 @@ export async function runBookingBench(): Promise<void> {
     } finally {
       await app.close();
     }
-  } finally {
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }

@@ -7,19 +7,15 @@
  * Prints figures beside the targets (page p95 ≤ 30 ms, summary p95 ≤ 300 ms on PostgreSQL); never fails on a
  * slow machine.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import { buildApp } from '../packages/server/src/app';
 import { loadConfig } from '../packages/server/src/config';
 import { SESSION_COOKIE } from '../packages/server/src/auth/sessions';
-import { openDatabase, queryRows, redactUrl, type DatabaseHandle } from '../packages/server/src/db/client';
+import { queryRows, type DatabaseHandle } from '../packages/server/src/db/client';
 import { DEFAULT_SEED_TODAY, DEMO_PASSWORD, seedTrust } from '../packages/server/src/seed';
 import { ptlAsOf, ptlPageStatements, ptlSummaryQuery } from '../packages/server/src/features/ptl/service';
+import { inScratch, percentiles, scratchFolders, scratchServer, type Percentiles } from './support';
 
 const SEED = 1;
 const PAGE_REQUESTS = 200;
@@ -28,11 +24,6 @@ const WARM_UP = 10;
 const PAGE_LIMIT = 100;
 const TARGET_PAGE_P95_MS = 30;
 const TARGET_SUMMARY_P95_MS = 300;
-
-interface Percentiles {
-  p50: number;
-  p95: number;
-}
 
 interface PtlFigures {
   engine: string;
@@ -44,13 +35,6 @@ interface PtlFigures {
   rawPage: Percentiles;
   rawPageAndCount: Percentiles;
   rawSummary: Percentiles;
-}
-
-function percentiles(ms: number[]): Percentiles {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  return { p50: at(0.5), p95: at(0.95) };
 }
 
 async function time(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
@@ -154,46 +138,13 @@ async function benchOn(handle: DatabaseHandle): Promise<PtlFigures> {
   }
 }
 
-async function benchPglite(): Promise<PtlFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'pathflow-bench-ptl-'));
-  try {
-    const handle = await openDatabase({ dataDir: dir });
-    try {
-      return await benchOn(handle);
-    } finally {
-      await handle.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function benchPglite(): Promise<PtlFigures> {
+  return inScratch(scratchFolders('pathflow-bench-ptl-'), benchOn);
 }
 
 async function benchPostgres(): Promise<PtlFigures | string> {
-  const adminUrl =
-    process.env.TEST_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return `no PostgreSQL server reachable at ${redactUrl(adminUrl)} (${(e as Error).message}): skipped`;
-  }
-  const name = `pathflow_bench_${randomBytes(5).toString('hex')}`;
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
-    try {
-      return await benchOn(handle);
-    } finally {
-      await handle.close();
-    }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-  }
+  const server = await scratchServer(5);
+  return typeof server === 'string' ? server : inScratch(server, benchOn);
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;

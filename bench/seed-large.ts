@@ -7,15 +7,11 @@
  *
  * Prints figures, never fails on a slow machine.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { openDatabase, redactUrl, type DatabaseHandle, type Engine } from '../packages/server/src/db/client';
+import { type DatabaseHandle, type Engine } from '../packages/server/src/db/client';
 import { plannedCounts, seedTrust, type SeedSize, type SeedSummary } from '../packages/server/src/seed';
+import { inScratch, scratchFolders, scratchServer } from './support';
 
 const SEED = 1;
 
@@ -177,61 +173,13 @@ async function benchOn(handle: DatabaseHandle, fresh: () => Promise<DatabaseHand
   return { engine: handle.engine, location: handle.location, demo, large, phases, peakRssMb, anchor };
 }
 
-async function benchPglite(): Promise<EngineFigures> {
-  const folders: string[] = [];
-  const open = async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pathflow-bench-'));
-    folders.push(dir);
-    return openDatabase({ dataDir: dir });
-  };
-  try {
-    const handle = await open();
-    try {
-      return await benchOn(handle, open);
-    } finally {
-      await handle.close();
-    }
-  } finally {
-    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The PostgreSQL server to use: TEST_DATABASE_URL, DATABASE_URL, or a local server with trust authentication. */
-function serverUrl(): string {
-  return (
-    process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
-  );
+function benchPglite(): Promise<EngineFigures> {
+  return inScratch(scratchFolders('pathflow-bench-'), benchOn);
 }
 
 async function benchPostgres(): Promise<EngineFigures | string> {
-  const adminUrl = serverUrl();
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return `no PostgreSQL server reachable at ${redactUrl(adminUrl)} (${(e as Error).message}): skipped`;
-  }
-  const created: string[] = [];
-  const open = async () => {
-    const name = `pathflow_bench_${randomBytes(5).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    created.push(name);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
-  };
-  try {
-    const handle = await open();
-    try {
-      return await benchOn(handle, open);
-    } finally {
-      await handle.close();
-    }
-  } finally {
-    for (const name of created)
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-  }
+  const server = await scratchServer(2);
+  return typeof server === 'string' ? server : inScratch(server, benchOn);
 }
 
 function report(f: EngineFigures): string[] {

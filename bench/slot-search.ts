@@ -11,16 +11,12 @@
  * ratios, and the plan PostgreSQL chose (it must use slots_free_idx). Goal: p95 ≤ 20 ms. Never fails because a
  * machine is slow.
  */
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { buildApp } from '../packages/server/src/app';
-import { loadConfig } from '../packages/server/src/config';
-import { createClient } from '../packages/server/src/auth/clients';
-import { openDatabase, redactUrl } from '../packages/server/src/db/client';
 import { freeSlotsQuery, searchWindow } from '../packages/server/src/features/slots/service';
 import { seedFixture } from '../packages/server/test/support/fixtures';
+import { inScratch, listenWithToken, percentiles, scratchServer } from './support';
+import type { Percentiles, ServerDatabase } from './support';
 
 const SLOTS = 1_000_000;
 const TEMPLATES = 450;
@@ -40,15 +36,7 @@ const SPECIALTIES = [
   '144', '145', '160', '300', '301', '320', '330', '340', '400', '410', '420', '502',
 ]; // prettier-ignore
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-}
-
-const stats = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(s, 0.5), p95: percentile(s, 0.95), p99: percentile(s, 0.99) };
-};
-const fmt = (s: { p50: number; p95: number; p99: number }) =>
+const fmt = (s: Percentiles) =>
   `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`;
 
 /** A small seeded generator (mulberry32), so every run asks the same questions. */
@@ -156,25 +144,17 @@ async function fill(client: pg.Client, orgId: string): Promise<void> {
 }
 
 export async function runSlotSearchBench(): Promise<void> {
-  const adminUrl =
-    process.env.TEST_DATABASE_URL ||
-    process.env.DATABASE_URL ||
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    process.stdout.write(
-      `slot search: no PostgreSQL server reachable at ${redactUrl(adminUrl)} (${(e as Error).message}): skipped\n`,
-    );
+  const server = await scratchServer(8);
+  if (typeof server === 'string') {
+    process.stdout.write(`slot search: ${server}\n`);
     return;
   }
-  const name = `pathflow_bench_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 8 });
-  const client = new pg.Client({ connectionString: url.toString() });
+  await inScratch(server, benchOn);
+}
+
+/** Fills a database of its own, then measures the searches and their anchors. */
+async function benchOn(handle: ServerDatabase): Promise<void> {
+  const client = new pg.Client({ connectionString: handle.url.toString() });
   try {
     await handle.migrate();
     const fixture = await seedFixture(handle.db);
@@ -219,26 +199,8 @@ export async function runSlotSearchBench(): Promise<void> {
     const usesIndex = planText.some((l) => /slots_free_idx/.test(l));
     const scanLine = planText.find((l) => /slots_free_idx|Seq Scan on slots/.test(l))?.trim() ?? '?';
 
-    const config = loadConfig({ PATHFLOW_SEED: 'none', PATHFLOW_TOKEN_TTL_SECONDS: '3600' });
-    const app = await buildApp({ handle, config, now: () => NOW });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const { app, base, token } = await listenWithToken(handle, orgId, () => NOW);
     try {
-      const { clientId, clientSecret } = await createClient(handle.db, {
-        orgId,
-        name: 'bench',
-        role: 'booking-clerk',
-      });
-      const tokenRes = await fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: clientSecret,
-        }),
-      });
-      const { access_token: token } = (await tokenRes.json()) as { access_token: string };
       const headers = { authorization: `Bearer ${token}` };
 
       const statuses = new Map<number, number>();
@@ -283,9 +245,9 @@ export async function runSlotSearchBench(): Promise<void> {
         sqlMs.push(await direct(q));
         healthMs.push(await health());
       }
-      const o = stats(ours);
-      const s = stats(sqlMs);
-      const hl = stats(healthMs);
+      const o = percentiles(ours);
+      const s = percentiles(sqlMs);
+      const hl = percentiles(healthMs);
       const codes = [...statuses].map(([st, n]) => `${n}×${st}`).join(', ');
       const lines = [
         `slot search (postgres): ${counts.slots.toLocaleString('en-GB')} slots (${counts.free.toLocaleString('en-GB')} with a free place, ${counts.cancelled.toLocaleString('en-GB')} cancelled or removed), ${counts.specialties} specialties, ${counts.templates} clinics, ${WEEKS} weeks; made and analysed in ${fillSeconds.toFixed(1)} s`,
@@ -301,9 +263,6 @@ export async function runSlotSearchBench(): Promise<void> {
     }
   } finally {
     await client.end().catch(() => undefined);
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
   }
 }
 
