@@ -24,11 +24,8 @@ import {
   getPlan,
   listPlans,
 } from './service';
+import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const IsoDateTime = Type.String({ format: 'date-time' });
 const Count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 const Literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const BreachKind = Literals(BREACH_KINDS);

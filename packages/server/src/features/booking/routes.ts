@@ -4,7 +4,7 @@
  * gets the same answer (with `idempotent-replayed: true`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../../app';
 import type { Database } from '../../db/client';
@@ -25,9 +25,8 @@ import {
 import { nextInTurn } from './in-turn';
 import { recordAttendance, recordOutcome } from './outcome';
 import { ATTENDANCE_STATUSES, CLINIC_OUTCOMES, SLOT_TYPES, SURGICAL_PRIORITIES } from '@pathflow/core';
+import { Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const Params = Type.Object({ id: Uuid });
 const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
 const By = Type.Union(

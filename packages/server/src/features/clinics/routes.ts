@@ -5,7 +5,7 @@
  * and the service manager's approval worklist and decision.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DISPLACEMENT_REASONS, RECURRENCE_KINDS, SLOT_TYPES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
@@ -21,11 +21,8 @@ import {
   listSlots,
 } from './service';
 import { cancelSession, listEscalations } from './cancel';
+import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const IsoDateTime = Type.String({ format: 'date-time' });
 const Params = Type.Object({ id: Uuid });
 const Reason = (description: string) =>
   Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description });

@@ -3,7 +3,7 @@
  * their counts, the date a second offer should be by, and whether active monitoring may be considered.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DECLINED_REASONABLE_OFFERS_FOR_ACTIVE_MONITORING,
@@ -14,9 +14,8 @@ import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { problemResponse } from '../openapi/problem-schema';
 import { listDeclinedOffers, recordDeclinedOffer } from './service';
+import { Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, a London date' });
 
 const OfferSchema = Type.Object({

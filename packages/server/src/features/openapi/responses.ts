@@ -7,10 +7,8 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { COMMUNICATION_NEEDS, PERMISSIONS, ROLES, SEXES } from '@pathflow/core';
 import { problemResponse } from './problem-schema';
+import { IsoDate, IsoDateTime, Nullable } from '../../http/schemas';
 
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const IsoDateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Role = Type.String({ enum: [...ROLES] });
 
 const OrganisationSummary = Type.Object({

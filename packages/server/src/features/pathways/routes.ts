@@ -3,7 +3,7 @@
  * (`POST /api/v1/pathways/:id/rtt-events`): an illegal sequence is a 422 problem naming the rule.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RTT_PRIORITIES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
@@ -12,8 +12,7 @@ import { problemResponse } from '../openapi/problem-schema';
 import { RttEvaluateResponse, RttEventSchema } from '../rtt/schemas';
 import { PathwayTimersSchema } from '../timers/schemas';
 import { getPathway, recordRttEvent } from './service';
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable } from '../../http/schemas';
 
 const PathwayDetail = Type.Object({
   id: Type.String({ format: 'uuid' }),

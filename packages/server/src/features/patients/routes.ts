@@ -5,8 +5,8 @@ import { COMMUNICATION_NEEDS, SEXES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { createPatient, getPatient, searchPatients } from './service';
+import { IsoDate } from '../../http/schemas';
 
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
 const NewPatientBody = Type.Object(

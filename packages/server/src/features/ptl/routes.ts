@@ -2,17 +2,15 @@
  * `GET /api/v1/ptl`, `/ptl/summary` and `/ptl/export`: HTTP in, plain calls on the PTL service out.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PTL_SORTS, RTT_PRIORITIES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { ptlExportRows, ptlPage, ptlSummary, PTL_EXPORT_MAX_ROWS } from './service';
 import { PTL_EXPORT_CONTENT_TYPES, PTL_EXPORT_FORMATS, exportFilename, toCsv, toXlsx } from './export';
+import { IsoDate, Nullable, Uuid } from '../../http/schemas';
 
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const Priority = Type.Union(RTT_PRIORITIES.map((p) => Type.Literal(p)));
 const Weeks = Type.Integer({ minimum: 0, maximum: 520, description: 'Completed weeks waited (inclusive)' });
 

@@ -12,8 +12,7 @@ import type { Database } from '../../db/client';
 import { clinicians, locations } from '../../db/schema';
 import { contextOf } from '../../http/auth';
 import { problemResponse } from '../openapi/problem-schema';
-
-const Uuid = Type.String({ format: 'uuid' });
+import { Uuid } from '../../http/schemas';
 
 const ClinicianSchema = Type.Object({
   id: Uuid,

@@ -22,10 +22,8 @@ import { MAX_IMPORT_FILE_BYTES } from './import/read-file';
 import { importReferrals } from './import/import';
 import { createReferral, getReferral, listReferrals, triageReferral } from './service';
 import { listImports } from './import/check';
+import { IsoDate, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 /** Loose on purpose: core's intake rules check every field and say what is wrong in plain English. */

@@ -1,5 +1,5 @@
 /** Request and response of `POST /api/v1/rtt/evaluate`: the RTT engine's input and result (core rtt/engine.ts). */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import {
   RTT_BREACH_WEEKS,
   RTT_PRIORITIES,
@@ -11,13 +11,13 @@ import {
   type RttStatusCode,
   type RttStopCode,
 } from '@pathflow/core';
+import { Nullable } from '../../http/schemas';
 
 /** Most events one evaluation accepts. A real pathway has tens. */
 export const MAX_RTT_EVENTS = 500;
 
 const IsoDate = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const CODE_LIST = RTT_STATUS_CODES.map((c) => `${c}: ${RTT_STATUS[c].description}`).join('; ');
 

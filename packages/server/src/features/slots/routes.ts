@@ -3,18 +3,16 @@
  * specialty, soonest first. No patient details.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SLOT_TYPES, type SlotType } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { problemResponse } from '../openapi/problem-schema';
 import { DEFAULT_LIMIT, DEFAULT_WINDOW_DAYS, MAX_LIMIT, MAX_WINDOW_DAYS, searchFreeSlots } from './service';
+import { IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, a London date' });
-const IsoDateTime = Type.String({ format: 'date-time' });
 
 const FreeSlotSchema = Type.Object({
   id: Uuid,

@@ -2,7 +2,7 @@
  * Request and response schemas of the timers routes: a pathway's cancer clocks (core cancer/) and its DM01
  * diagnostic waits (core diagnostics/), and the DM01 summary.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import {
   CANCER_CLOCK_STATUSES,
   CANCER_EVENT_KINDS,
@@ -19,11 +19,10 @@ import {
   type Dm01Performance,
   type Dm01Test,
 } from '@pathflow/core';
+import { Nullable, Uuid } from '../../http/schemas';
 
 const IsoDate = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 
 const DM01_TEST_KEYS = Object.keys(DM01_TESTS) as Dm01Test[];
 export const DIAGNOSTIC_ROUTES = ['request', 'e-rs'] as const;

@@ -3,17 +3,15 @@
  * patient out for slots on those dates.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { problemResponse } from '../openapi/problem-schema';
 import { addUnavailability, listUnavailability, removeUnavailability } from './service';
+import { IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, a London date' });
-const IsoDateTime = Type.String({ format: 'date-time' });
 
 const PeriodSchema = Type.Object({
   id: Uuid,

@@ -3,7 +3,7 @@
  * of sessions in the next two weeks that are under-booked. Counts only, no patient details.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
@@ -17,11 +17,8 @@ import {
   utilisation,
   utilisationFlags,
 } from './service';
+import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
-const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const IsoDateTime = Type.String({ format: 'date-time' });
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
 const Percent = Nullable(
   Type.Number({ description: 'Booked as a percentage of places, to one decimal place; null with no places' }),

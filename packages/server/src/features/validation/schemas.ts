@@ -3,12 +3,11 @@
  * requests against them (a bad field is a 400 naming `/body/<field>`), serialises responses with them, and the
  * OpenAPI description is generated from them.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { VALIDATION_DUE_REASONS, VALIDATION_RESPONSES } from '@pathflow/core';
+import { Nullable, Uuid } from '../../http/schemas';
 
 const IsoDate = (description = 'YYYY-MM-DD') => Type.String({ format: 'date', description });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid' });
 const StringEnum = <T extends string>(values: readonly T[], description: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 

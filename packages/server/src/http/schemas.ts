@@ -1,0 +1,11 @@
+/**
+ * TypeBox building blocks every route's schema uses: the same formats and descriptions everywhere, so the
+ * OpenAPI description says one thing for one kind of value.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** A value or null. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Uuid = Type.String({ format: 'uuid' });
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+export const IsoDateTime = Type.String({ format: 'date-time' });
