@@ -884,3 +884,36 @@ export const communications = pgTable(
     index('communications_patient_idx').on(t.orgId, t.patientId),
   ],
 );
+
+/**
+ * Durable scheduled work (`jobs/scheduler.ts`): a job of a `kind` due at an instant, with its payload (ids and
+ * dates, never free text about a patient). `dedupe_key` makes scheduling idempotent: the same event scheduled
+ * twice is one job. A job is run in the same transaction that marks it done, so its effects happen once;
+ * a failed attempt is rolled back and retried later (`attempts`, `due_at` moved on), until it is 'failed'.
+ */
+export const scheduledJobs = pgTable(
+  'scheduled_jobs',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    kind: text('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+    payload: jsonb('payload').notNull(),
+    /** pending, done, failed, cancelled. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** The error's name and message of the last failed attempt (never a patient's details). */
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('scheduled_jobs_dedupe_uq').on(t.orgId, t.dedupeKey),
+    index('scheduled_jobs_due_idx')
+      .on(t.dueAt)
+      .where(sql`status = 'pending'`),
+    check('scheduled_jobs_status_ck', sql`status in ('pending', 'done', 'failed', 'cancelled')`),
+  ],
+);
