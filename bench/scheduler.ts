@@ -77,10 +77,14 @@ async function measure(engine: string, handle: DatabaseHandle): Promise<string[]
   ];
 }
 
-export async function runSchedulerBench(): Promise<void> {
-  const server = await scratchServer(4);
-  if (typeof server === 'string') process.stdout.write(`scheduler (postgres): ${server}\n`);
-  else process.stdout.write(`${(await inScratch(server, (h) => measure('postgres', h))).join('\n')}\n`);
-  const folders = scratchFolders('pathflow-bench-scheduler-');
-  process.stdout.write(`${(await inScratch(folders, (h) => measure('pglite', h))).join('\n')}\n`);
+export async function runSchedulerBench(engines: readonly string[] = ['postgres', 'pglite']): Promise<void> {
+  if (engines.includes('postgres')) {
+    const server = await scratchServer(4);
+    if (typeof server === 'string') process.stdout.write(`scheduler (postgres): ${server}\n`);
+    else process.stdout.write(`${(await inScratch(server, (h) => measure('postgres', h))).join('\n')}\n`);
+  }
+  if (engines.includes('pglite')) {
+    const folders = scratchFolders('pathflow-bench-scheduler-');
+    process.stdout.write(`${(await inScratch(folders, (h) => measure('pglite', h))).join('\n')}\n`);
+  }
 }

@@ -148,6 +148,14 @@ interface DueRow {
   attempts: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An array literal of uuids read back from the table (checked, so they need no quoting). */
+function uuidArray(ids: readonly string[]): string {
+  if (!ids.every((id) => UUID.test(id))) throw new Error('uuidArray takes uuids only');
+  return `'{${ids.join(',')}}'`;
+}
+
 /** The name of an error, with its SQLSTATE when the database raised it: never its message. */
 function errorLabel(err: unknown): string {
   if (!(err instanceof Error)) return 'Error';
@@ -170,6 +178,7 @@ export async function runDueJobs(db: Database, options: RunOptions): Promise<Run
              order by due_at limit ${batchSize}
                for update skip locked`,
       );
+      const done: DueRow[] = [];
       for (const row of due) {
         const attempt = row.attempts + 1;
         const key = and(eq(scheduledJobs.orgId, row.org_id), eq(scheduledJobs.id, row.id));
@@ -197,10 +206,7 @@ export async function runDueJobs(db: Database, options: RunOptions): Promise<Run
         };
         try {
           await tx.transaction((sp) => handler(sp, row.payload, job));
-          await tx
-            .update(scheduledJobs)
-            .set({ status: 'done', attempts: attempt, finishedAt: now })
-            .where(key);
+          done.push(row);
           report.done += 1;
         } catch (err) {
           const last = attempt >= retry.maxAttempts;
@@ -215,6 +221,14 @@ export async function runDueJobs(db: Database, options: RunOptions): Promise<Run
           if (last) report.failed += 1;
           else report.retried += 1;
         }
+      }
+      // The jobs done, marked in one statement (still in the transaction that holds their effects).
+      if (done.length > 0) {
+        await tx.execute(sql`update scheduled_jobs j set status = 'done', attempts = j.attempts + 1,
+                                    finished_at = ${now.toISOString()}::timestamptz
+                               from unnest(${sql.raw(uuidArray(done.map((d) => d.org_id)))}::uuid[],
+                                           ${sql.raw(uuidArray(done.map((d) => d.id)))}::uuid[]) as d(org_id, id)
+                              where j.org_id = d.org_id and j.id = d.id`);
       }
       return due.length;
     });
