@@ -10,3 +10,4 @@ export * from './referrals';
 export * from './clinics';
 export * from './allocation';
 export * from './booking';
+export * from './communications';
