@@ -53,6 +53,52 @@ export async function addTestLocation(h: Harness): Promise<string> {
   return id;
 }
 
+/** A new patient with one open routine orthopaedic pathway (clock start 1 October 2026), unless `over` says. */
+async function addPatientWithPathway(
+  h: Harness,
+  p: {
+    nhsNumber: string;
+    mrn: string;
+    familyName: string;
+    ppid: string;
+    over: Partial<typeof pathways.$inferInsert>;
+  },
+): Promise<{ pathwayId: string; patientId: string }> {
+  const orgId = h.fixture.orgId;
+  const patientId = randomUUID();
+  await h.db.db.insert(patients).values({
+    orgId,
+    id: patientId,
+    nhsNumber: p.nhsNumber,
+    mrn: p.mrn,
+    givenName: 'Test',
+    familyName: p.familyName,
+    dateOfBirth: '1960-05-05',
+    sex: 'female',
+    addressLine1: '1 Road',
+    town: 'Leeds',
+    postcode: 'LS1 1AA',
+  });
+  const pathwayId = randomUUID();
+  await h.db.db.insert(pathways).values({
+    orgId,
+    id: pathwayId,
+    patientId,
+    ppid: p.ppid,
+    ppidIssuer: h.fixture.odsCode,
+    specialtyCode: '110',
+    source: 'gp-paper',
+    priority: 'routine',
+    referralReceivedDate: '2026-10-01',
+    clockStartDate: '2026-10-01',
+    status: 'open',
+    rttRunning: true,
+    rttPeriodStart: '2026-10-01',
+    ...p.over,
+  });
+  return { pathwayId, patientId };
+}
+
 /** Creates the clinic. `nhsBase` keeps NHS numbers apart between files sharing a database (9-digit stem). */
 export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promise<TestClinic> {
   const orgId = h.fixture.orgId;
@@ -98,38 +144,13 @@ export async function createTestClinic(h: Harness, nhsBase = 999_200_000): Promi
     },
     addPathway: async (over = {}) => {
       const n = (seq += 1);
-      const patientId = randomUUID();
-      await h.db.db.insert(patients).values({
-        orgId,
-        id: patientId,
+      return addPatientWithPathway(h, {
         nhsNumber: freshNhsNumber(nhsBase, n),
         mrn: `B${nhsBase % 1000}${n}`,
-        givenName: 'Test',
         familyName: `Patient${n}`,
-        dateOfBirth: '1960-05-05',
-        sex: 'female',
-        addressLine1: '1 Road',
-        town: 'Leeds',
-        postcode: 'LS1 1AA',
-      });
-      const pathwayId = randomUUID();
-      await h.db.db.insert(pathways).values({
-        orgId,
-        id: pathwayId,
-        patientId,
         ppid: `XT1B${String(nhsBase % 1000)}${String(n).padStart(8, '0')}`,
-        ppidIssuer: h.fixture.odsCode,
-        specialtyCode: '110',
-        source: 'gp-paper',
-        priority: 'routine',
-        referralReceivedDate: '2026-10-01',
-        clockStartDate: '2026-10-01',
-        status: 'open',
-        rttRunning: true,
-        rttPeriodStart: '2026-10-01',
-        ...over,
+        over,
       });
-      return { pathwayId, patientId };
     },
   };
 }
@@ -189,41 +210,14 @@ export function ownClinicianBuilders(
       return { id: res.json<{ id: string }>().id, clinicianId };
     },
     async addPathway(clinicianId, over = {}) {
-      const h = harness();
       const n = (seq += 1);
-      const patientId = randomUUID();
-      await h.db.db.insert(patients).values({
-        orgId: h.fixture.orgId,
-        id: patientId,
+      return addPatientWithPathway(harness(), {
         nhsNumber: freshNhsNumber(options.nhsBase, n),
         mrn: `${options.tag}${n}`,
-        givenName: 'Test',
         familyName: `Patient${n}`,
-        dateOfBirth: '1960-05-05',
-        sex: 'female',
-        addressLine1: '1 Road',
-        town: 'Leeds',
-        postcode: 'LS1 1AA',
-      });
-      const pathwayId = randomUUID();
-      await h.db.db.insert(pathways).values({
-        orgId: h.fixture.orgId,
-        id: pathwayId,
-        patientId,
         ppid: `XT1${options.tag}${String(n).padStart(10, '0')}`,
-        ppidIssuer: h.fixture.odsCode,
-        specialtyCode: '110',
-        clinicianId,
-        source: 'gp-paper',
-        priority: 'routine',
-        referralReceivedDate: '2026-10-01',
-        clockStartDate: '2026-10-01',
-        status: 'open',
-        rttRunning: true,
-        rttPeriodStart: '2026-10-01',
-        ...over,
+        over: { clinicianId, ...over },
       });
-      return { pathwayId, patientId };
     },
   };
 }
