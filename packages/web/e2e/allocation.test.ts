@@ -2,18 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  appointments,
-  clinicTemplates,
-  communications,
-  locations,
-  pathways,
-  patients,
-  slots,
-} from '../../server/src/db/schema';
+import { appointments, clinicTemplates, communications, locations, slots } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
+import { addWaitingPatient } from './support/patients';
 import { focused, screenshot, useWebHarness, waitForHeading } from './support/harness';
-import { newNhsNumber, spaced } from './support/referrals';
+import { spaced } from './support/referrals';
 
 const DAY_MS = 86_400_000;
 const londonDay = new Intl.DateTimeFormat('en-CA', {
@@ -79,41 +72,8 @@ describe('automatic allocation', () => {
   };
 
   /** A patient waiting for a first ENT appointment. */
-  const addEntPatient = async (givenName: string, familyName: string) => {
-    const orgId = suite.h.fixture.orgId;
-    const patientId = randomUUID();
-    const nhsNumber = newNhsNumber();
-    await suite.h.db.db.insert(patients).values({
-      orgId,
-      id: patientId,
-      nhsNumber,
-      mrn: `E2A${nhsNumber}`,
-      givenName,
-      familyName,
-      dateOfBirth: '1975-03-04',
-      sex: 'female',
-      addressLine1: '3 Test Street',
-      town: 'Leeds',
-      postcode: 'LS1 4AP',
-    });
-    const pathwayId = randomUUID();
-    await suite.h.db.db.insert(pathways).values({
-      orgId,
-      id: pathwayId,
-      patientId,
-      ppid: `XT1E2A${nhsNumber}`,
-      ppidIssuer: suite.h.fixture.odsCode,
-      specialtyCode: '120',
-      source: 'gp-paper',
-      priority: 'routine',
-      referralReceivedDate: '2026-11-01',
-      clockStartDate: '2026-11-01',
-      status: 'open',
-      rttRunning: true,
-      rttPeriodStart: '2026-11-01',
-    });
-    return { nhsNumber, pathwayId };
-  };
+  const addEntPatient = async (givenName: string, familyName: string) =>
+    await addWaitingPatient(suite.h, { givenName, familyName, specialtyCode: '120', tag: 'E2A' });
 
   const expectAxeClean = async (page: Page) => expect(await axeViolations(page)).toEqual([]);
 

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { clinicians, locations, pathways, patients } from '../../server/src/db/schema';
+import { clinicians, locations } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
+import { addWaitingPatient } from './support/patients';
 import { focused, screenshot, useWebHarness, waitForHeading } from './support/harness';
-import { newNhsNumber, spaced, staffApi } from './support/referrals';
+import { spaced, staffApi } from './support/referrals';
 
 const londonDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
@@ -59,40 +60,8 @@ describe('clinics and booking in turn', () => {
   };
 
   /** A patient with an orthopaedic pathway whose clock started after the fixture's: last in turn. */
-  const addPatientLastInTurn = async (givenName: string, familyName: string) => {
-    const orgId = suite.h.fixture.orgId;
-    const patientId = randomUUID();
-    const nhsNumber = newNhsNumber();
-    await suite.h.db.db.insert(patients).values({
-      orgId,
-      id: patientId,
-      nhsNumber,
-      mrn: `E2E${nhsNumber}`,
-      givenName,
-      familyName,
-      dateOfBirth: '1975-03-04',
-      sex: 'female',
-      addressLine1: '3 Test Street',
-      town: 'Leeds',
-      postcode: 'LS1 4AP',
-    });
-    await suite.h.db.db.insert(pathways).values({
-      orgId,
-      id: randomUUID(),
-      patientId,
-      ppid: `XT1E2E${nhsNumber}`,
-      ppidIssuer: suite.h.fixture.odsCode,
-      specialtyCode: '110',
-      source: 'gp-paper',
-      priority: 'routine',
-      referralReceivedDate: '2026-11-01',
-      clockStartDate: '2026-11-01',
-      status: 'open',
-      rttRunning: true,
-      rttPeriodStart: '2026-11-01',
-    });
-    return nhsNumber;
-  };
+  const addPatientLastInTurn = async (givenName: string, familyName: string) =>
+    (await addWaitingPatient(suite.h, { givenName, familyName, specialtyCode: '110', tag: 'E2E' })).nhsNumber;
 
   const expectAxeClean = async (page: Page) => expect(await axeViolations(page)).toEqual([]);
 
