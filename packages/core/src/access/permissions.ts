@@ -55,6 +55,18 @@ export const PERMISSIONS = [
   'Staff.write',
   /** The audit trail. */
   'AuditEvent.read',
+  /** Work queues: tasks for a team or a person (call the patient, clinical review, book an interpreter, …). */
+  'Task.read',
+  /** Claiming, reassigning, completing and creating tasks. */
+  'Task.write',
+  /** Letters, SMS and email sent or queued for patients, templates and print batches. */
+  'Communication.read',
+  /** Sending again, print batches (making one, marking it collected), replies recorded by staff. */
+  'Communication.write',
+  /** New versions of message templates. */
+  'CommunicationTemplate.write',
+  /** New versions of the access policy's settings (service managers). */
+  'AccessPolicy.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -71,6 +83,10 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Appointment.read',
     'Appointment.write',
     'Organization.read',
+    'Task.read',
+    'Task.write',
+    'Communication.read',
+    'Communication.write',
   ],
   'team-leader': [
     'Patient.read',
@@ -85,6 +101,11 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Appointment.write',
     'Organization.read',
     'Staff.read',
+    'Task.read',
+    'Task.write',
+    'Communication.read',
+    'Communication.write',
+    'CommunicationTemplate.write',
   ],
   clinician: [
     'Patient.read',
@@ -96,6 +117,9 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Appointment.read',
     'Appointment.write',
     'Organization.read',
+    'Task.read',
+    'Task.write',
+    'Communication.read',
   ],
   'service-manager': [
     'Patient.read',
@@ -107,6 +131,11 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     'Appointment.read',
     'Organization.read',
     'Staff.read',
+    'Task.read',
+    'Task.write',
+    'Communication.read',
+    'CommunicationTemplate.write',
+    'AccessPolicy.write',
   ],
   'flow-coordinator': ['Organization.read'],
   'care-coordinator': ['Patient.read', 'Patient.write', 'Organization.read'],

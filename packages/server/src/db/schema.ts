@@ -40,6 +40,11 @@ export const staffUsers = pgTable(
     displayName: text('display_name').notNull(),
     email: text('email'),
     role: text('role').notNull(),
+    /** The teams whose work queues this person works (e.g. `booking-110`); empty: every team of their role. */
+    teams: text('teams')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     passwordHash: text('password_hash'),
     oidcSubject: text('oidc_subject'),
     failedAttempts: integer('failed_attempts').notNull().default(0),
@@ -211,6 +216,16 @@ export const patients = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     transportEligible: boolean('transport_eligible').notNull().default(false),
+    /**
+     * Why the patient is vulnerable, when they are (learning-disability, safeguarding-concern, lacks-capacity):
+     * such a patient, like a child, is never discharged automatically after a missed appointment (§2.2).
+     */
+    vulnerabilities: text('vulnerabilities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The patient has said they can come at short notice (inside the 3-week reasonable-notice window). */
+    shortNotice: boolean('short_notice').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -660,6 +675,11 @@ export const appointments = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true, mode: 'date' }),
     outcome: text('outcome'),
     outcomeDetail: jsonb('outcome_detail'),
+    /**
+     * When the hospital moved this appointment here: 'postponement' (to within 24 hours of the original, the
+     * first time only) or 'cancellation' (§2.4). Null for bookings and patient moves.
+     */
+    providerMove: text('provider_move'),
     bookedBy: text('booked_by').notNull(),
     bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
@@ -853,9 +873,10 @@ export const allocationPlans = pgTable(
 );
 
 /**
- * Letters, SMS and email waiting to go to a patient (an outbox): booking, moving and cancelling appointments
- * queue one in the same transaction. Sending them (GOV.UK Notify, templates) belongs to the communications work;
- * until then they wait here with status 'queued'.
+ * Letters, SMS and email to a patient or their GP (an outbox, and the record of what was sent): booking, moving
+ * and cancelling appointments queue them in the same transaction. The outbox is its own durable queue: delivery
+ * claims messages that are queued (or failed temporarily) and due (`send_after`, null meaning at once), sends them
+ * through GOV.UK Notify or keeps them in the embedded outbox, and records the status.
  */
 export const communications = pgTable(
   'communications',
@@ -869,10 +890,43 @@ export const communications = pgTable(
     kind: text('kind').notNull(),
     /** letter, sms, email. */
     channel: text('channel').notNull(),
-    /** queued, sent, failed. */
+    /**
+     * queued (waiting to be sent), sending (handed to the provider), sent (letter in the embedded outbox or a
+     * print batch), delivered, temporary-failure (to be tried again), permanent-failure, technical-failure,
+     * cancelled (the event it was about was undone before it went), suppressed (the patient's needs rule this
+     * channel out).
+     */
     status: text('status').notNull(),
     /** What the message needs beyond the ids (dates, reasons), without free-text patient details. */
     detail: jsonb('detail'),
+    /** patient or gp. */
+    recipient: text('recipient').notNull().default('patient'),
+    /** standard, large-print, easy-read, braille: chosen from the patient's recorded needs (AIS). */
+    format: text('format').notNull().default('standard'),
+    /**
+     * One message per event, channel and recipient, e.g. `appointment-booked:<appointment id>:letter:patient`:
+     * the same event never queues (so never sends) a second message.
+     */
+    dedupeKey: text('dedupe_key'),
+    /** When it should next be tried: reminders are queued ahead, a retry is moved on; null: at once. */
+    sendAfter: timestamp('send_after', { withTimezone: true, mode: 'date' }),
+    templateId: uuid('template_id'),
+    templateVersion: integer('template_version'),
+    /** The message as rendered when it was sent: what the patient got. */
+    renderedSubject: text('rendered_subject'),
+    renderedBody: text('rendered_body'),
+    /** notify or outbox. */
+    provider: text('provider'),
+    /** The provider's id for the message (GOV.UK Notify notification id). */
+    providerRef: text('provider_ref'),
+    /** The letter's PDF, relative to the letters folder. */
+    letterFile: text('letter_file'),
+    printBatchId: uuid('print_batch_id'),
+    attempts: integer('attempts').notNull().default(0),
+    /** The last failure's kind, never its text (it may quote the patient). */
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    statusAt: timestamp('status_at', { withTimezone: true, mode: 'date' }),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
@@ -881,7 +935,296 @@ export const communications = pgTable(
     index('communications_queued_idx')
       .on(t.orgId, t.createdAt)
       .where(sql`status = 'queued'`),
+    index('communications_due_idx')
+      .on(t.sendAfter)
+      .where(sql`status in ('queued', 'temporary-failure')`),
     index('communications_patient_idx').on(t.orgId, t.patientId),
+    index('communications_appointment_idx').on(t.orgId, t.appointmentId),
+    unique('communications_dedupe_uq').on(t.orgId, t.dedupeKey),
+  ],
+);
+
+/**
+ * Message templates, versioned: a change is a new version, and a message records the version it was sent with.
+ * `body` uses GOV.UK Notify's `((field))` placeholders. One template per kind, channel and format (standard,
+ * large-print, easy-read).
+ */
+export const communicationTemplates = pgTable(
+  'communication_templates',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    format: text('format').notNull(),
+    version: integer('version').notNull(),
+    /** Email subject or letter heading. */
+    subject: text('subject'),
+    body: text('body').notNull(),
+    /** The GOV.UK Notify template id to send it with, when Notify is used. */
+    notifyTemplateId: text('notify_template_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('communication_templates_version_uq').on(t.orgId, t.kind, t.channel, t.format, t.version),
+  ],
+);
+
+/** A day's letters as one batch for the print-and-post provider: a merged PDF and a CSV manifest. */
+export const printBatches = pgTable(
+  'print_batches',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    forDate: date('for_date', { mode: 'string' }).notNull(),
+    /** ready, collected. */
+    status: text('status').notNull(),
+    letterCount: integer('letter_count').notNull(),
+    pdfFile: text('pdf_file').notNull(),
+    manifestFile: text('manifest_file').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    collectedBy: text('collected_by'),
+    collectedAt: timestamp('collected_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('print_batches_date_idx').on(t.orgId, t.forDate)],
+);
+
+/**
+ * The access policy's settings, versioned by the date they take effect (§8.4): the version in force on a day is
+ * the one with the latest `effective_from` on or before it. Settings as JSON, checked by core `policy`.
+ */
+export const accessPolicyVersions = pgTable(
+  'access_policy_versions',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    settings: jsonb('settings').notNull(),
+    /** Why it changed (a policy reference, not patient details). */
+    note: text('note'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('access_policy_versions_from_uq').on(t.orgId, t.effectiveFrom),
+  ],
+);
+
+/**
+ * Work queues: every action a person must take is a task (call the patient, clinical review, safeguarding review,
+ * book an interpreter or transport, escalate capacity, validate, …), for a team and role, optionally owned by one
+ * person. Status: open, in-progress (claimed), done, cancelled. `dedupe_key` stops one event making two tasks.
+ */
+export const tasks = pgTable(
+  'tasks',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    /** urgent, high, routine. */
+    priority: text('priority').notNull(),
+    /** The team whose queue it is on, e.g. `booking-110` (the specialty's booking team). */
+    team: text('team').notNull(),
+    /** The role that works it (booking-clerk, clinician, team-leader, service-manager). */
+    role: text('role').notNull(),
+    ownerId: uuid('owner_id'),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    patientId: uuid('patient_id'),
+    pathwayId: uuid('pathway_id'),
+    appointmentId: uuid('appointment_id'),
+    /** What it is about, in ids, dates and codes (the rule, the appointment's date): no free text. */
+    detail: jsonb('detail'),
+    dedupeKey: text('dedupe_key'),
+    /** The outcome chosen when it was completed (from the type's list) and a note. */
+    outcome: text('outcome'),
+    outcomeNote: text('outcome_note'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    completedBy: text('completed_by'),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('tasks_dedupe_uq').on(t.orgId, t.dedupeKey),
+    index('tasks_queue_idx')
+      .on(t.orgId, t.team, t.role, t.dueDate)
+      .where(sql`status in ('open', 'in-progress')`),
+    index('tasks_owner_idx')
+      .on(t.orgId, t.ownerId, t.dueDate)
+      .where(sql`status in ('open', 'in-progress')`),
+    index('tasks_pathway_idx').on(t.orgId, t.pathwayId),
+    index('tasks_appointment_idx').on(t.orgId, t.appointmentId),
+    check('tasks_status_ck', sql`status in ('open', 'in-progress', 'done', 'cancelled')`),
+    check('tasks_priority_ck', sql`priority in ('urgent', 'high', 'routine')`),
+  ],
+);
+
+/** A task's history: created, claimed, reassigned, updated, completed, cancelled, reopened — who and when. */
+export const taskEvents = pgTable(
+  'task_events',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    taskId: uuid('task_id').notNull(),
+    action: text('action').notNull(),
+    actorId: text('actor_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    detail: jsonb('detail'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('task_events_task_idx').on(t.orgId, t.taskId, t.at),
+    foreignKey({ columns: [t.orgId, t.taskId], foreignColumns: [tasks.orgId, tasks.id] }),
+  ],
+);
+
+/**
+ * Interpreter and transport for an appointment, from the patient's needs and eligibility: needed (a task to book
+ * it is on the queue), booked, cancelled. Moved and cancelled with the appointment.
+ */
+export const supportRequests = pgTable(
+  'support_requests',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    /** interpreter or transport. */
+    kind: text('kind').notNull(),
+    appointmentId: uuid('appointment_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** The spoken or signed language, for an interpreter. */
+    language: text('language'),
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status').notNull(),
+    /** The supplier's booking reference once booked. */
+    reference: text('reference'),
+    taskId: uuid('task_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('support_requests_appointment_idx').on(t.orgId, t.appointmentId),
+    check('support_requests_status_ck', sql`status in ('needed', 'booked', 'cancelled')`),
+  ],
+);
+
+/**
+ * The partial-booking list (§2.1): a patient to be invited to choose a date nearer the time. Invitation, reply
+ * window and one reminder are scheduled jobs; a non-reply becomes a follow-up task, never a removal.
+ * Status: waiting (to be invited), invited, reminded, replied, booked, follow-up (a task is open), closed.
+ */
+export const partialBookings = pgTable(
+  'partial_bookings',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    specialtyCode: text('specialty_code').notNull(),
+    /** The appointment's due date, and the latest clinically appropriate date (LCAD). */
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    latestDate: date('latest_date', { mode: 'string' }),
+    inviteOn: date('invite_on', { mode: 'string' }).notNull(),
+    invitedOn: date('invited_on', { mode: 'string' }),
+    replyBy: date('reply_by', { mode: 'string' }),
+    remindedOn: date('reminded_on', { mode: 'string' }),
+    repliedOn: date('replied_on', { mode: 'string' }),
+    status: text('status').notNull(),
+    /** The follow-up this entry books (a follow-up appointment), when it came from one. */
+    followUpId: uuid('follow_up_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('partial_bookings_status_idx').on(t.orgId, t.specialtyCode, t.status, t.dueDate),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/**
+ * Patient-initiated follow-up (§2.8): time-limited (discharged to the GP at the end, with letters) or open-ended.
+ * Status: active, discharged, ended (converted to booked follow-up or closed by a clinician).
+ */
+export const pifuPlans = pgTable(
+  'pifu_plans',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    kind: text('kind').notNull(),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    /** The window in months, for time-limited PIFU; its last day. */
+    months: integer('months'),
+    endsOn: date('ends_on', { mode: 'string' }),
+    status: text('status').notNull(),
+    lastRequestOn: date('last_request_on', { mode: 'string' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('pifu_plans_pathway_idx').on(t.orgId, t.pathwayId),
+    foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
+  ],
+);
+
+/**
+ * A slot freed inside the reasonable-notice window, offered in turn to patients who can come at short notice.
+ * Status: open (an offer is out), accepted, exhausted (nobody took it), withdrawn (the slot went another way).
+ */
+export const shortNoticeOffers = pgTable(
+  'short_notice_offers',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    slotId: uuid('slot_id').notNull(),
+    status: text('status').notNull(),
+    /** The appointment made when a patient accepted. */
+    appointmentId: uuid('appointment_id'),
+    createdAt: createdAt(),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('short_notice_offers_slot_idx').on(t.orgId, t.slotId),
+  ],
+);
+
+/**
+ * The patients a short-notice offer goes to, in turn (`rank`). Status: waiting, offered (SMS sent or call task
+ * open, until `expires_at`), accepted, declined, expired, skipped (no longer suitable). A decline never counts.
+ */
+export const shortNoticeCandidates = pgTable(
+  'short_notice_candidates',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    offerId: uuid('offer_id').notNull(),
+    rank: integer('rank').notNull(),
+    pathwayId: uuid('pathway_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    /** sms or call. */
+    channel: text('channel').notNull(),
+    status: text('status').notNull(),
+    offeredAt: timestamp('offered_at', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    repliedAt: timestamp('replied_at', { withTimezone: true, mode: 'date' }),
+    taskId: uuid('task_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('short_notice_candidates_rank_uq').on(t.orgId, t.offerId, t.rank),
+    foreignKey({
+      columns: [t.orgId, t.offerId],
+      foreignColumns: [shortNoticeOffers.orgId, shortNoticeOffers.id],
+    }),
   ],
 );
 

@@ -24,6 +24,8 @@ import {
 } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness } from '../support/app';
+import { loadPermissionCaseSets } from './permission-cases/load';
+import type { Case } from './permission-cases/types';
 
 /**
  * Records a write may use only once (a referral to triage, a pathway for cancer events, a diagnostic request
@@ -488,13 +490,6 @@ const REFERRALS_CSV = Buffer.from(
   'NHS number,Referral source,Received date,Specialty code,Priority,Referrer\r\n9990000018,GP letter,2026-11-02,110,Routine,Dr A\r\n',
 ).toString('base64');
 
-interface Case {
-  method: 'GET' | 'POST' | 'DELETE';
-  route: string;
-  url: (h: Harness, n: number) => string;
-  payload?: (n: number) => unknown;
-  allowed: Role[] | 'all';
-}
 
 const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/auth/session', url: () => '/api/v1/auth/session', allowed: 'all' },
@@ -944,6 +939,10 @@ const CASES: Case[] = [
 ];
 
 /** Routes anyone may call: sign-in and its helpers, the token endpoint, health probes and the API description. */
+/** Features with their own case files in ./permission-cases. */
+const CASE_SETS = await loadPermissionCaseSets();
+const ALL_CASES: Case[] = [...CASES, ...CASE_SETS.flatMap((set) => set.cases)];
+
 const PUBLIC_ROUTES = [
   'GET /health/live',
   'GET /health/ready',
@@ -969,11 +968,12 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
   beforeAll(async () => {
     h = await createHarness(engine);
     await fillPools(h);
+    for (const set of CASE_SETS) await set.fill?.(h);
   });
   afterAll(() => h.close());
 
   it('covers every data route the app serves, and nothing else is public', () => {
-    const tested = new Set(CASES.map((c) => `${c.method} ${c.route}`));
+    const tested = new Set(ALL_CASES.map((c) => `${c.method} ${c.route}`));
     for (const r of h.app.routeCatalogue) {
       const key = `${r.method} ${r.url}`;
       if (r.auth === 'public') expect(PUBLIC_ROUTES, `${key} is public`).toContain(key);
@@ -991,7 +991,7 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
     it(`${role}: allowed exactly its routes, signed in and as a machine client`, async () => {
       const session = await h.signIn(role);
       const token = await h.token(role);
-      for (const c of CASES) {
+      for (const c of ALL_CASES) {
         const allowed = c.allowed === 'all' || c.allowed.includes(role);
         for (const [how, headers] of [
           ['cookie', c.method === 'GET' ? session.read : session.write],
@@ -1016,7 +1016,7 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
   }
 
   it('refuses every data route without credentials', async () => {
-    for (const c of CASES) {
+    for (const c of ALL_CASES) {
       const res = await h.app.inject({
         method: c.method,
         url: c.url(h, 0),

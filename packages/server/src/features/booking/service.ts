@@ -378,6 +378,7 @@ export async function bookInTx(
     cancelledAt: null,
     outcome: null,
     outcomeDetail: null,
+    providerMove: null,
     bookedBy: ctx.principal.id,
     bookedAt: ctx.now,
   };
