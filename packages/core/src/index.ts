@@ -11,3 +11,5 @@ export * from './clinics';
 export * from './allocation';
 export * from './booking';
 export * from './communications';
+export * from './policy';
+export * from './tasks';

@@ -41,6 +41,13 @@ import { timerRoutes } from './features/timers/routes';
 import { unavailabilityRoutes } from './features/unavailability/routes';
 import { utilisationRoutes } from './features/utilisation/routes';
 import { validationRoutes } from './features/validation/routes';
+import { taskRoutes } from './features/tasks/routes';
+import { communicationRoutes } from './features/communications/routes';
+import { accessPolicyRoutes } from './features/access-policy/routes';
+import { partialBookingRoutes } from './features/partial-booking/routes';
+import { pifuRoutes } from './features/pifu/routes';
+import { followUpRoutes } from './features/follow-ups/routes';
+import { shortNoticeRoutes } from './features/short-notice/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -152,6 +159,13 @@ export async function buildApp(deps: AppDeps) {
       offerRoutes(api, routeDeps);
       allocationRoutes(api, routeDeps);
       utilisationRoutes(api, routeDeps);
+      taskRoutes(api, routeDeps);
+      communicationRoutes(api, routeDeps);
+      accessPolicyRoutes(api, routeDeps);
+      partialBookingRoutes(api, routeDeps);
+      pifuRoutes(api, routeDeps);
+      followUpRoutes(api, routeDeps);
+      shortNoticeRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -26,7 +26,12 @@ export interface RequestContext {
  * The context background work runs in (a scheduled job, the outbox's delivery): it acts for the organisation as
  * 'system', holds no permissions (it is not an HTTP caller) and is audited as such.
  */
-export function systemContext(orgId: string, now: Date, id = 'scheduler', requestId: string | null = null): RequestContext {
+export function systemContext(
+  orgId: string,
+  now: Date,
+  id = 'scheduler',
+  requestId: string | null = null,
+): RequestContext {
   return {
     principal: { kind: 'system', orgId, id, name: id, role: 'system', permissions: new Set() },
     clientAddress: 'internal',

@@ -490,7 +490,6 @@ const REFERRALS_CSV = Buffer.from(
   'NHS number,Referral source,Received date,Specialty code,Priority,Referrer\r\n9990000018,GP letter,2026-11-02,110,Routine,Dr A\r\n',
 ).toString('base64');
 
-
 const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/auth/session', url: () => '/api/v1/auth/session', allowed: 'all' },
   {
