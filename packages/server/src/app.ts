@@ -48,6 +48,7 @@ import { partialBookingRoutes } from './features/partial-booking/routes';
 import { pifuRoutes } from './features/pifu/routes';
 import { followUpRoutes } from './features/follow-ups/routes';
 import { shortNoticeRoutes } from './features/short-notice/routes';
+import { printBatchRoutes } from './features/print-batches/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps) {
       pifuRoutes(api, routeDeps);
       followUpRoutes(api, routeDeps);
       shortNoticeRoutes(api, routeDeps);
+      printBatchRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);
