@@ -49,6 +49,7 @@ import { pifuRoutes } from './features/pifu/routes';
 import { followUpRoutes } from './features/follow-ups/routes';
 import { shortNoticeRoutes } from './features/short-notice/routes';
 import { printBatchRoutes } from './features/print-batches/routes';
+import { supportRequestRoutes } from './features/support-requests/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps) {
       followUpRoutes(api, routeDeps);
       shortNoticeRoutes(api, routeDeps);
       printBatchRoutes(api, routeDeps);
+      supportRequestRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -91,6 +91,10 @@ export const COMMUNICATION_NEEDS = [
 ] as const;
 export type CommunicationNeed = (typeof COMMUNICATION_NEEDS)[number];
 
+/** Why an adult is vulnerable (§2.2): never discharged automatically after a missed appointment. */
+export const VULNERABILITIES = ['learning-disability', 'safeguarding-concern', 'lacks-capacity'] as const;
+export type Vulnerability = (typeof VULNERABILITIES)[number];
+
 export interface PatientAddress {
   line1: string;
   line2: string | null;
@@ -115,6 +119,9 @@ export interface Patient {
   interpreterLanguage: string | null;
   communicationNeeds: CommunicationNeed[];
   transportEligible: boolean;
+  vulnerabilities: Vulnerability[];
+  /** The patient has said they can come at short notice. */
+  shortNotice: boolean;
 }
 
 export type NewPatient = Omit<
@@ -129,6 +136,8 @@ export type NewPatient = Omit<
   | 'interpreterLanguage'
   | 'communicationNeeds'
   | 'transportEligible'
+  | 'vulnerabilities'
+  | 'shortNotice'
 > & {
   mrn?: string;
   title?: string | null;
@@ -139,7 +148,20 @@ export type NewPatient = Omit<
   interpreterLanguage?: string | null;
   communicationNeeds?: CommunicationNeed[];
   transportEligible?: boolean;
+  vulnerabilities?: Vulnerability[];
+  shortNotice?: boolean;
 };
+
+/** What staff may change on a patient's record: contact details, needs, eligibility and flags. */
+export interface PatientChanges {
+  phone?: string | null;
+  email?: string | null;
+  interpreterLanguage?: string | null;
+  communicationNeeds?: CommunicationNeed[];
+  transportEligible?: boolean;
+  vulnerabilities?: Vulnerability[];
+  shortNotice?: boolean;
+}
 
 export interface AuditRecord {
   id: number;

@@ -5,7 +5,8 @@
  *
  * - A missed first appointment (DNA) records status 33 with the evidence that the appointment was
  *   communicated: the engine nullifies the clock when it was, and for a two-week-wait pathway the clock runs
- *   on (§1.4). Later missed appointments record no status here: the access policy decides what follows.
+ *   on (§1.4). Later missed appointments record no status here. Either way the access policy's tasks follow
+ *   (`dna.ts`: a clinician's decision, a clinical or safeguarding review; nobody discharged automatically).
  * - Outcomes: discharge (34, pathway closed), follow-up in N weeks (20, and onto the follow-up list with its
  *   due date), add to the admitted waiting list with a surgical priority (20), treatment started (30), active
  *   monitoring (31/32). After the clock has stopped, a follow-up or a discharge records no RTT status.
@@ -32,6 +33,7 @@ import { AppError, invalid, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { appendRttEvent } from '../pathways/service';
 import { appointmentView, type AppointmentView } from './service';
+import { afterDna } from './dna';
 
 type AppointmentRow = typeof appointments.$inferSelect;
 
@@ -95,7 +97,8 @@ export async function recordAttendance(
         'Say whether the appointment was clearly communicated to the patient: it decides what a missed first appointment does to the clock',
       );
     }
-    if (input.status === 'dna' && (await isFirst(tx, orgId, a))) {
+    const first = input.status === 'dna' && (await isFirst(tx, orgId, a));
+    if (first) {
       await appendRttEvent(
         tx,
         ctx,
@@ -121,6 +124,9 @@ export async function recordAttendance(
       patientId: a.patientId,
       detail: { status: input.status },
     });
+    if (input.status === 'dna') {
+      await afterDna(tx, ctx, updated!, { first, communicated: input.appointmentCommunicated === true, day });
+    }
     return appointmentView(updated!);
   });
 }

@@ -23,6 +23,7 @@ import {
   rescheduleInTx,
 } from './service';
 import { nextInTurn } from './in-turn';
+import { recordDnaDecision } from './dna';
 import { recordAttendance, recordOutcome } from './outcome';
 import { ATTENDANCE_STATUSES, CLINIC_OUTCOMES, SLOT_TYPES, SURGICAL_PRIORITIES } from '@pathflow/core';
 import { Nullable, Uuid } from '../../http/schemas';
@@ -50,6 +51,12 @@ const AppointmentSchema = Type.Object({
   replacesId: Nullable(Uuid),
   cancelledBy: Nullable(Type.String()),
   cancelReason: Nullable(Type.String()),
+  providerMove: Nullable(
+    Type.String({
+      description:
+        'When the hospital moved it here: postponement (to within 24 hours of the original, once) or cancellation (§2.4)',
+    }),
+  ),
   bookedBy: Type.String(),
   bookedAt: Type.String({ format: 'date-time' }),
 });
@@ -175,11 +182,27 @@ export function bookingRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Cancel an appointment, by the patient or the hospital',
         description:
-          'The RTT clock carries on (a cancellation has no effect on it); the place goes back to the slot.',
+          "The RTT clock carries on (a cancellation has no effect on it); the place goes back to the slot. The access policy follows: a patient's repeated cancellations, or a delay asked for beyond 6 weeks, go to clinical review; a hospital cancellation puts a rebooking task on the booking team's queue (within 28 days for an operation cancelled on the day). Interpreter and transport requests are cancelled, reminders withdrawn, and the freed place may be offered at short notice.",
         tags: ['Booking'],
         params: Params,
         headers: IdempotencyHeaders,
-        body: Type.Object({ by: By, reason: Reason }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            by: By,
+            reason: Reason,
+            requestedDelayDays: Type.Optional(
+              Type.Union([
+                Type.Integer({
+                  minimum: 1,
+                  maximum: 730,
+                  description: 'A patient cancelling to wait longer: the days of delay they asked for',
+                }),
+                Type.Null(),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: AppointmentSchema, ...bookingErrors },
       },
     },
@@ -280,6 +303,41 @@ export function bookingRoutes(base: FastifyInstance, deps: RouteDeps): void {
       },
     },
     async (request) => recordAttendance(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+
+  app.post(
+    '/appointments/:id/dna-decision',
+    {
+      config: { auth: 'Pathway.write' },
+      schema: {
+        summary: 'A clinician decides what follows a missed appointment: discharge or rebook',
+        description:
+          "§2.2: discharge closes the pathway (RTT status 34 when a clock still runs) and queues letters to the patient and their GP; for a child or vulnerable adult only once a safeguarding review has agreed discharge. Rebook starts a new clock on the decision date when the missed first appointment nullified the first (EX-RTT-07) and puts a rebooking task on the booking team's queue. Completes the review or decision tasks the DNA made. Clinicians only.",
+        tags: ['Booking'],
+        params: Params,
+        body: Type.Object(
+          {
+            decision: Type.Union([Type.Literal('discharge'), Type.Literal('rebook')]),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            appointmentId: Uuid,
+            decision: Type.String(),
+            pathwayClosed: Type.Boolean(),
+            newClockStart: Nullable(Type.String({ format: 'date' })),
+            tasksCompleted: Type.Integer({ minimum: 0 }),
+          }),
+          403: problemResponse('forbidden: only a clinician can decide'),
+          404: problemResponse('The appointment was not found'),
+          409: problemResponse('The appointment is not a DNA, or the pathway is closed'),
+          422: problemResponse('booking_rule_violation: discharge needs a safeguarding review first'),
+        },
+      },
+    },
+    async (request) => recordDnaDecision(db, contextOf(request, deps.now), request.params.id, request.body),
   );
 
   app.post(

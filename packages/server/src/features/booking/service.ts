@@ -10,9 +10,10 @@
  * (the communications outbox) in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, count, eq, lte, sql } from 'drizzle-orm';
 import {
   acceptedSlotTypes,
+  classifyProviderMove,
   isReasonableOffer,
   londonDateOfEpochMilliseconds,
   offerNoticeDays,
@@ -27,7 +28,10 @@ import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { queueCommunications } from '../communications/outbox';
+import { accessPolicyOn } from '../access-policy/service';
 import { aheadInTurn } from './in-turn';
+import { afterBooked, afterCancelled } from './events';
+import type { SupportNeeds } from '../support-requests/service';
 import {
   BOOK_FREE,
   BOOK_HELD,
@@ -63,6 +67,8 @@ export interface AppointmentView {
   replacesId: string | null;
   cancelledBy: string | null;
   cancelReason: string | null;
+  /** When the hospital moved it here: a postponement (within 24 hours, once) or a cancellation (§2.4). */
+  providerMove: string | null;
   bookedBy: string;
   bookedAt: string;
 }
@@ -84,6 +90,7 @@ export function appointmentView(a: AppointmentRow): AppointmentView {
     replacesId: a.replacesId,
     cancelledBy: a.cancelledBy,
     cancelReason: a.cancelReason,
+    providerMove: a.providerMove,
     bookedBy: a.bookedBy,
     bookedAt: a.bookedAt.toISOString(),
   };
@@ -314,8 +321,8 @@ async function lockForBooking(
   orgId: string,
   pathwayId: string,
   slotId: string,
-): Promise<{ pathway: PathwayRow; slot: SlotRow }> {
-  const [raw] = await queryPrepared<Record<string, unknown>>(tx, 'pathflow_book_lock_v1', LOCK_FOR_BOOKING, [
+): Promise<{ pathway: PathwayRow; slot: SlotRow; needs: SupportNeeds }> {
+  const [raw] = await queryPrepared<Record<string, unknown>>(tx, 'pathflow_book_lock_v2', LOCK_FOR_BOOKING, [
     orgId,
     pathwayId,
     slotId,
@@ -323,7 +330,22 @@ async function lockForBooking(
   if (!raw) throw notFound('Pathway');
   const slot = slotReader.read(raw);
   if (slot.id === null) throw notFound('Slot');
-  return { pathway: pathwayReader.read(raw), slot };
+  return {
+    pathway: pathwayReader.read(raw),
+    slot,
+    needs: {
+      interpreterLanguage: (raw.ptInterpreter as string | null) ?? null,
+      transportEligible: raw.ptTransport === true,
+      communicationNeeds: textArray(raw.ptNeeds),
+    },
+  };
+}
+
+/** A text[] as the driver gives it: an array (pg, PGlite) or, read raw, a `{a,b}` literal. */
+function textArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v as string[];
+  if (typeof v === 'string' && v.length > 2) return v.slice(1, -1).split(',');
+  return [];
 }
 
 /**
@@ -345,7 +367,7 @@ export async function bookInTx(
 ): Promise<AppointmentView> {
   const orgId = ctx.principal.orgId;
   const today = londonToday(ctx.now);
-  const { pathway, slot } = await lockForBooking(tx, orgId, input.pathwayId, input.slotId);
+  const { pathway, slot, needs } = await lockForBooking(tx, orgId, input.pathwayId, input.slotId);
   checkOpenAndSpecialty(ctx, slot, pathway);
   const fits = (stage: AppointmentStage) => acceptedFor(pathway, stage).includes(slot.slotType as SlotType);
   const reason = input.outOfTurnReason?.trim() || null;
@@ -452,6 +474,7 @@ export async function bookInTx(
   }
   if (holdId !== null && checks!.holdUsed === 0) throw holdUnusable();
   if (checks!.taken === 0) throw unavailable('This slot is fully booked: choose another slot');
+  await afterBooked(tx, ctx, row, pathway.specialtyCode, needs, replaces);
   return appointmentView(row);
 }
 
@@ -471,6 +494,16 @@ export type CancelledBy = (typeof CANCELLED_BY)[number];
 export interface CancelInput {
   by: CancelledBy;
   reason: string;
+  /** A patient who cancels to delay their care: how many days they asked to wait (§2.3: over 6 weeks → review). */
+  requestedDelayDays?: number | null | undefined;
+}
+
+async function specialtyOf(tx: Database, orgId: string, pathwayId: string): Promise<string> {
+  const [p] = await tx
+    .select({ specialtyCode: pathways.specialtyCode })
+    .from(pathways)
+    .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)));
+  return p!.specialtyCode;
 }
 
 function mustBeBooked(a: AppointmentRow, doing: string): void {
@@ -512,6 +545,10 @@ async function cancelInTx(
         detail: { slotId: a.slotId, startsAt: a.startsAt.toISOString(), cancelledBy: input.by },
       },
     ]);
+    await afterCancelled(tx, ctx, a, await specialtyOf(tx, orgId, a.pathwayId), {
+      by: input.by,
+      requestedDelayDays: input.requestedDelayDays ?? null,
+    });
   }
   return updated!;
 }
@@ -557,7 +594,41 @@ export async function rescheduleInTx(
     a,
   );
   await cancelInTx(tx, ctx, a, input, 'rescheduled');
+  if (input.by === 'hospital') return { ...booked, providerMove: await classifyMove(tx, ctx, a, booked) };
   return booked;
+}
+
+/**
+ * A move by the hospital (§2.4): to within 24 hours of the original time is a postponement, but only once on the
+ * pathway; any other move is a cancellation. Recorded on the new appointment; answers what it was.
+ */
+async function classifyMove(
+  tx: Database,
+  ctx: RequestContext,
+  from: AppointmentRow,
+  to: AppointmentView,
+): Promise<string> {
+  const orgId = ctx.principal.orgId;
+  const [{ n }] = (await tx
+    .select({ n: count() })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.orgId, orgId),
+        eq(appointments.pathwayId, from.pathwayId),
+        eq(appointments.providerMove, 'postponement'),
+      ),
+    )) as [{ n: number }];
+  const policy = await accessPolicyOn(tx, orgId, londonToday(ctx.now));
+  const kind = classifyProviderMove(
+    { originalStartsAt: from.startsAt, newStartsAt: new Date(to.startsAt), earlierPostponements: Number(n) },
+    policy,
+  );
+  await tx
+    .update(appointments)
+    .set({ providerMove: kind })
+    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, to.id)));
+  return kind;
 }
 
 export async function getAppointment(

@@ -33,8 +33,13 @@ function rowReader<T>(table: PgTable, alias: string) {
 export const pathwayReader = rowReader<PathwayRow>(pathways, 'p');
 export const slotReader = rowReader<SlotRow>(slots, 's');
 
-/** Locks the pathway and then its patient (the order every booking takes) and reads the slot, in one statement. */
-export const LOCK_FOR_BOOKING = `select ${pathwayReader.select}, ${slotReader.select}
+/**
+ * Locks the pathway and then its patient (the order every booking takes) and reads the slot, in one statement,
+ * with what the patient needs booked alongside an appointment (interpreter, transport).
+ */
+export const LOCK_FOR_BOOKING = `select ${pathwayReader.select}, ${slotReader.select},
+       pt.interpreter_language as "ptInterpreter", pt.transport_eligible as "ptTransport",
+       pt.communication_needs as "ptNeeds"
   from pathways p
   join patients pt on pt.org_id = p.org_id and pt.id = p.patient_id
   left join slots s on s.org_id = p.org_id and s.id = $3

@@ -1,13 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { COMMUNICATION_NEEDS, SEXES } from '@pathflow/core';
+import { COMMUNICATION_NEEDS, SEXES, VULNERABILITIES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
-import { createPatient, getPatient, searchPatients } from './service';
+import { createPatient, getPatient, searchPatients, updatePatient } from './service';
 import { IsoDate } from '../../http/schemas';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+const Vulnerabilities = Type.Array(Type.Union(VULNERABILITIES.map((v) => Type.Literal(v))), {
+  maxItems: 3,
+  description: 'Why an adult is vulnerable: never discharged automatically after a missed appointment',
+});
+const ShortNotice = Type.Boolean({ description: 'The patient has said they can come at short notice' });
 
 const NewPatientBody = Type.Object(
   {
@@ -37,6 +43,21 @@ const NewPatientBody = Type.Object(
       Type.Array(Type.Union(COMMUNICATION_NEEDS.map((c) => Type.Literal(c))), { maxItems: 8 }),
     ),
     transportEligible: Type.Optional(Type.Boolean()),
+    vulnerabilities: Type.Optional(Vulnerabilities),
+    shortNotice: Type.Optional(ShortNotice),
+  },
+  { additionalProperties: false },
+);
+
+const PatientChangesBody = Type.Object(
+  {
+    phone: Type.Optional(NewPatientBody.properties.phone),
+    email: Type.Optional(NewPatientBody.properties.email),
+    interpreterLanguage: Type.Optional(NewPatientBody.properties.interpreterLanguage),
+    communicationNeeds: Type.Optional(NewPatientBody.properties.communicationNeeds),
+    transportEligible: Type.Optional(Type.Boolean()),
+    vulnerabilities: Type.Optional(Vulnerabilities),
+    shortNotice: Type.Optional(ShortNotice),
   },
   { additionalProperties: false },
 );
@@ -77,6 +98,20 @@ export function patientRoutes(base: FastifyInstance, deps: RouteDeps): void {
       },
     },
     async (request) => getPatient(db, contextOf(request, deps.now), request.params.id),
+  );
+
+  app.patch(
+    '/patients/:id',
+    {
+      config: { auth: 'Patient.write' },
+      schema: {
+        summary: "Change a patient's contact details, communication needs and flags",
+        tags: ['Patients'],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: PatientChangesBody,
+      },
+    },
+    async (request) => updatePatient(db, contextOf(request, deps.now), request.params.id, request.body),
   );
 
   app.post(

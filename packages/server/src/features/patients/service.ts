@@ -6,7 +6,9 @@ import {
   type CommunicationNeed,
   type NewPatient,
   type Patient,
+  type PatientChanges,
   type Sex,
+  type Vulnerability,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { patients } from '../../db/schema';
@@ -33,6 +35,8 @@ export function toPatient(row: Row): Patient {
     interpreterLanguage: row.interpreterLanguage,
     communicationNeeds: row.communicationNeeds as CommunicationNeed[],
     transportEligible: row.transportEligible,
+    vulnerabilities: row.vulnerabilities as Vulnerability[],
+    shortNotice: row.shortNotice,
   };
 }
 
@@ -130,6 +134,8 @@ export async function createPatient(db: Database, ctx: RequestContext, input: Ne
         interpreterLanguage: input.interpreterLanguage ?? null,
         communicationNeeds: input.communicationNeeds ?? [],
         transportEligible: input.transportEligible ?? false,
+        vulnerabilities: [...new Set(input.vulnerabilities ?? [])],
+        shortNotice: input.shortNotice ?? false,
       })
       .onConflictDoNothing()
       .returning();
@@ -147,6 +153,43 @@ export async function createPatient(db: Database, ctx: RequestContext, input: Ne
       resourceType: 'Patient',
       resourceId: id,
       patientId: id,
+    });
+    return toPatient(row);
+  });
+}
+
+/** Changes a patient's contact details, needs and flags; audited with the names of the fields changed. */
+export async function updatePatient(
+  db: Database,
+  ctx: RequestContext,
+  id: string,
+  changes: PatientChanges,
+): Promise<Patient> {
+  const fields = Object.keys(changes).filter((k) => changes[k as keyof PatientChanges] !== undefined);
+  if (fields.length === 0) throw invalid('/body', 'Give at least one field to change');
+  const set: Partial<Row> = {};
+  if (changes.phone !== undefined) set.phone = changes.phone;
+  if (changes.email !== undefined) set.email = changes.email;
+  if (changes.interpreterLanguage !== undefined)
+    set.interpreterLanguage = changes.interpreterLanguage?.trim() || null;
+  if (changes.communicationNeeds !== undefined)
+    set.communicationNeeds = [...new Set(changes.communicationNeeds)];
+  if (changes.transportEligible !== undefined) set.transportEligible = changes.transportEligible;
+  if (changes.vulnerabilities !== undefined) set.vulnerabilities = [...new Set(changes.vulnerabilities)];
+  if (changes.shortNotice !== undefined) set.shortNotice = changes.shortNotice;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(patients)
+      .set(set)
+      .where(and(eq(patients.orgId, ctx.principal.orgId), eq(patients.id, id)))
+      .returning();
+    if (!row) throw notFound('Patient');
+    await audit(tx, ctx, {
+      action: 'Patient.update',
+      resourceType: 'Patient',
+      resourceId: id,
+      patientId: id,
+      detail: { fields },
     });
     return toPatient(row);
   });

@@ -7,7 +7,7 @@ import type { Role } from '@pathflow/core';
 import type { Harness } from '../../support/app';
 
 export interface Case {
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
   route: string;
   /** `n` counts requests across the whole matrix: the nth request may take the nth record of a pool. */
   url: (h: Harness, n: number) => string;
