@@ -7,6 +7,8 @@ import { serverLogger } from '../logger';
 import { DEMO_ORG_ODS, DEMO_PASSWORD, isDatabaseEmpty, seedTrust } from '../seed';
 import { scheduleDaily } from '../jobs/daily';
 import { extendAllSlotHorizons } from '../jobs/slot-horizon';
+import { startJobRunner } from '../jobs/scheduler';
+import { jobHandlers } from '../jobs/handlers';
 
 /** When the daily slot-horizon extension runs (London time: the clinics are shut). */
 export const SLOT_HORIZON_AT = '02:00';
@@ -73,11 +75,24 @@ export async function start(opts: { port?: number }): Promise<void> {
       ),
   });
 
+  // Due work (invitations, reminders' follow-ups, short-notice offers, PIFU ends): every few seconds.
+  const jobs = startJobRunner(handle.db, {
+    handlers: jobHandlers(),
+    now: () => new Date(),
+    intervalMs: 5_000,
+    onError: (err) =>
+      app.log.error(
+        { job: 'scheduler', err: err instanceof Error ? err.name : 'Error' },
+        'scheduled jobs failed',
+      ),
+  });
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await horizonJob.stop();
+    await jobs.stop();
     await app.close();
     await handle.close();
     process.exit(0);

@@ -9,7 +9,7 @@
  *
  * For each patient in that order the earliest slot that suits is taken: open, a place free, the pathway's
  * specialty, a slot type core's `acceptedSlotTypes` allows for the pathway and stage, the pathway's clinician
- * when it names one (else any), on a London date at least one day after today, not on a date inside the
+ * when it names one (else any), on a London date at least the policy's `rebookMinNoticeDays` after today (1), not on a date inside the
  * patient's stated unavailability (`patient_unavailability` not removed, London dates inclusive), and not
  * overlapping the patient's other booked appointments. It is booked with the booking service (`bookInTx`) in the caller's
  * transaction, `replacesId` pointing at the displaced appointment.
@@ -18,7 +18,9 @@
  * 127 days), or who has no suitable slot at all, or whose pathway is closed, is not booked: they are listed as
  * escalated to the service manager and an `Appointment.escalated` audit row records it (the escalation list
  * of a clinic is read back from those rows). Booking them beyond the breach would fix the breach in place and
- * take a slot another patient may need; the service manager decides (extra capacity, another clinician).
+ * take a slot another patient may need; the service manager decides (extra capacity, another clinician). Each
+ * escalation puts an 'escalate-capacity' task on the service manager's queue and an urgent 'rebook' task on the
+ * booking team's, and cancels the displaced appointment's interpreter or transport requests and reminders.
  * A pathway whose RTT clock is not running has no breach date: it is rebooked into the earliest slot.
  *
  * Letters: every patient handled here ends with one letter queued in the same transaction: 'appointment-moved'
@@ -33,6 +35,7 @@ import {
   breachDates,
   compareDates,
   parsePlainDate,
+  teamFor,
   type ClinicEscalated,
   type ClinicRebooked,
   type ClinicRebooking,
@@ -45,7 +48,14 @@ import type { RequestContext } from '../../auth/principal';
 import { AppError } from '../../errors';
 import { londonToday } from '../../clock';
 import { bookInTx } from '../booking/service';
-import { queueCommunications, type QueuedCommunication } from '../communications/outbox';
+import {
+  cancelQueuedCommunications,
+  queueCommunications,
+  type QueuedCommunication,
+} from '../communications/outbox';
+import { createTasks } from '../tasks/service';
+import { accessPolicyOn } from '../access-policy/service';
+import { cancelSupport } from '../support-requests/service';
 
 type AppointmentRow = typeof appointments.$inferSelect;
 type PathwayRow = typeof pathways.$inferSelect;
@@ -136,7 +146,9 @@ export async function rebookDisplaced(
   candidates.sort(rebookOrder);
 
   const today = londonToday(ctx.now);
-  const firstDate = addDays(parsePlainDate(today), 1).toString();
+  // The soonest a rebooked appointment may be: the access policy's setting (default the next day).
+  const policy = await accessPolicyOn(tx, orgId, today);
+  const firstDate = addDays(parsePlainDate(today), policy.booking.rebookMinNoticeDays).toString();
   const outOfTurnReason = options.cause === 'version-change' ? REBOOK_AFTER_CHANGE_REASON : REBOOK_REASON;
   // One letter per patient, queued together at the end; `assign` gives each view its letter's id.
   const letters: { item: QueuedCommunication; assign: (id: string) => void }[] = [];
@@ -182,6 +194,43 @@ export async function rebookDisplaced(
           escalatedTo: 'service-manager',
         },
       });
+      // The work that follows, on the queues: the service manager finds capacity, the booking team rebooks.
+      const base = {
+        patientId: c.pathway.patientId,
+        pathwayId: c.pathway.id,
+        appointmentId: c.appointment.id,
+      };
+      const detail = {
+        rule: 'ACC-2.4-rebook-first',
+        templateId: options.templateId,
+        breachDate: c.breachDate,
+        earliestSlotAt,
+      };
+      await createTasks(tx, ctx, [
+        {
+          ...base,
+          type: 'escalate-capacity',
+          team: teamFor('service-manager', c.pathway.specialtyCode),
+          detail,
+          dedupeKey: `escalate-capacity:${c.appointment.id}`,
+        },
+        {
+          ...base,
+          type: 'rebook',
+          team: teamFor('booking-clerk', c.pathway.specialtyCode),
+          priority: 'urgent',
+          detail,
+          dedupeKey: `rebook:${c.appointment.id}`,
+        },
+      ]);
+      await cancelSupport(tx, ctx, {
+        id: c.appointment.id,
+        patientId: c.pathway.patientId,
+        pathwayId: c.pathway.id,
+        startsAt: c.appointment.startsAt,
+        specialtyCode: c.pathway.specialtyCode,
+      });
+      await cancelQueuedCommunications(tx, ctx, c.appointment.id, ['appointment-reminder']);
     };
     if (c.pathway.status !== 'open') {
       await escalate(

@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import {
+  declinedOfferActions,
+  teamFor,
   DECLINED_REASONABLE_OFFERS_FOR_ACTIVE_MONITORING,
   REASONABLE_OFFER_MIN_DAYS,
   daysBetween,
@@ -23,6 +25,8 @@ import type { Database } from '../../db/client';
 import { declinedOffers, pathways, slots } from '../../db/schema';
 import { audit } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
+import { accessPolicyOn } from '../access-policy/service';
+import { createTasks, openTasksOn } from '../tasks/service';
 import { AppError, invalid, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 
@@ -252,6 +256,32 @@ export async function recordDeclinedOffer(
       },
     });
     const summary = summarise(pathwayId, await offersOf(tx, orgId, pathwayId));
+    // The policy (§2.3): after enough declined reasonable offers, a clinician decides on active monitoring.
+    const policy = await accessPolicyOn(tx, orgId, today);
+    const actions = declinedOfferActions(
+      {
+        declinedReasonable: summary.counts.declinedReasonable,
+        firstDeclinedFor: summary.firstDeclinedFor ?? offeredFor,
+      },
+      policy,
+    );
+    const alreadyOpen = await openTasksOn(tx, orgId, pathwayId, ['active-monitoring-decision']);
+    await createTasks(
+      tx,
+      ctx,
+      (alreadyOpen.length > 0 ? [] : actions.tasks).map((type) => ({
+        type,
+        team: teamFor('clinician', pathway.specialtyCode),
+        patientId: pathway.patientId,
+        pathwayId,
+        detail: {
+          rule: actions.rule,
+          declinedReasonable: summary.counts.declinedReasonable,
+          secondOfferBy: actions.secondOfferBy,
+        },
+        dedupeKey: `${type}:${pathwayId}:${summary.counts.declinedReasonable}`,
+      })),
+    );
     return { ...summary, recorded: view(row) };
   });
 }

@@ -90,9 +90,9 @@ export async function requestSupport(
     tx,
     ctx,
     rows.map((r) => ({
-      type: BOOK_TASK[r.kind as SupportKind],
+      type: BOOK_TASK[r.kind],
       team: teamFor('booking-clerk', appt.specialtyCode),
-      dueDate: dueBefore(ctx, BOOK_TASK[r.kind as SupportKind], appt.startsAt),
+      dueDate: dueBefore(ctx, BOOK_TASK[r.kind], appt.startsAt),
       patientId: appt.patientId,
       pathwayId: appt.pathwayId,
       appointmentId: appt.id,
