@@ -137,6 +137,17 @@ describe.each(ENGINES)('the access policy in booking on %s', (engine) => {
     expect(list.json().requests).toHaveLength(reqs.length);
   });
 
+  it('completing the "book transport" task as booked books the request, with the note as its reference', async () => {
+    await at('2026-11-23T09:00:00Z');
+    const { pathwayId, patientId } = await patientWith({ transportEligible: true });
+    const id = await book(pathwayId, '2026-12-24T10:00:00Z');
+    const [t] = await tasksOf({ appointmentId: id });
+    const done = await post(`/tasks/${t!.id}/complete`, { outcome: 'booked', note: 'PTS-4411' });
+    expect(done.statusCode, done.body).toBe(200);
+    const [r] = await requestsOf(patientId);
+    expect(r).toMatchObject({ kind: 'transport', status: 'booked', reference: 'PTS-4411' });
+  });
+
   it('no interpreter or transport for a patient who needs neither', async () => {
     await at('2026-11-23T09:00:00Z');
     const { pathwayId, patientId } = await clinic.addPathway();

@@ -5,7 +5,7 @@
  * API must not change what it sends. The shapes are the contract types in core (`@pathflow/core` api/contract).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { COMMUNICATION_NEEDS, PERMISSIONS, ROLES, SEXES } from '@pathflow/core';
+import { COMMUNICATION_NEEDS, PERMISSIONS, ROLES, SEXES, VULNERABILITIES } from '@pathflow/core';
 import { problemResponse } from './problem-schema';
 import { IsoDate, IsoDateTime, Nullable } from '../../http/schemas';
 
@@ -62,6 +62,10 @@ const Patient = Type.Object({
   ),
   communicationNeeds: Type.Array(Type.String({ enum: [...COMMUNICATION_NEEDS] })),
   transportEligible: Type.Boolean(),
+  vulnerabilities: Type.Array(Type.String({ enum: [...VULNERABILITIES] }), {
+    description: 'Why an adult is vulnerable: never discharged automatically after a missed appointment',
+  }),
+  shortNotice: Type.Boolean({ description: 'The patient has said they can come at short notice' }),
 });
 
 const AuditRecord = Type.Object({
@@ -169,6 +173,10 @@ export const DOCUMENTED_RESPONSES: Record<string, DocumentedResponses> = {
     200: json('The patient', Patient),
     404: problemResponse('There is no such patient in your organisation'),
   },
+  'PATCH /api/v1/patients/:id': {
+    200: json('The patient, changed', Patient),
+    404: problemResponse('There is no such patient in your organisation'),
+  },
   'POST /api/v1/patients': {
     201: {
       ...json('The patient was registered', Patient),
@@ -187,6 +195,9 @@ export const DOCUMENTED_RESPONSES: Record<string, DocumentedResponses> = {
             displayName: Type.String(),
             role: Role,
             active: Type.Boolean(),
+            teams: Type.Array(Type.String(), {
+              description: 'The teams whose work queues they work; empty: every team of their role',
+            }),
           }),
         ),
       }),

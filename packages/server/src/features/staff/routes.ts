@@ -1,16 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { ROLES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { audit } from '../../audit/audit';
 import { createUser } from '../../auth/users';
 import { staffUsers } from '../../db/schema';
 import { contextOf } from '../../http/auth';
-import { underField } from '../../errors';
+import { AppError, notFound, underField } from '../../errors';
+import { checkTeams, TEAM_PATTERN } from '../tasks/teams';
+import { problemResponse } from '../openapi/problem-schema';
+import { Uuid } from '../../http/schemas';
 
-/** Staff accounts: listed by team leaders, managers and admins; created by admins. */
+/**
+ * Staff accounts: listed by team leaders, managers and admins; created by admins. The teams whose work queues a
+ * person works are set by admins and team leaders.
+ */
 export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const db = deps.handle.db;
@@ -26,6 +32,7 @@ export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
           username: staffUsers.username,
           displayName: staffUsers.displayName,
           role: staffUsers.role,
+          teams: staffUsers.teams,
           active: staffUsers.active,
         })
         .from(staffUsers)
@@ -66,6 +73,58 @@ export function staffRoutes(base: FastifyInstance, deps: RouteDeps): void {
       return reply
         .code(201)
         .send({ id: created.id, username: request.body.username.toLowerCase(), role: created.role });
+    },
+  );
+
+  app.put(
+    '/users/:id/teams',
+    {
+      // Staff.read lets the route be reached; the handler lets only admins (Staff.write) and team leaders in.
+      config: { auth: 'Staff.read' },
+      schema: {
+        summary: 'Set the teams whose work queues a member of staff works',
+        description:
+          'Admins and team leaders. A team is a role’s prefix and a specialty code (booking-110, clinical-110, management-110). An empty list means every team of their role.',
+        tags: ['Staff'],
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            teams: Type.Array(Type.String({ pattern: TEAM_PATTERN, maxLength: 40 }), {
+              maxItems: 50,
+              uniqueItems: true,
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ id: Uuid, teams: Type.Array(Type.String()) }),
+          400: problemResponse('validation_failed: a team is not a real team (named in errors)'),
+          403: problemResponse('forbidden: only admins and team leaders set teams'),
+          404: problemResponse('not_found: there is no such member of staff'),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request, deps.now);
+      const { principal } = ctx;
+      if (!principal.permissions.has('Staff.write') && principal.role !== 'team-leader') {
+        throw new AppError('forbidden', 'Only admins and team leaders can set the teams a person works in');
+      }
+      const teams = request.body.teams;
+      return db.transaction(async (tx) => {
+        const where = and(eq(staffUsers.orgId, principal.orgId), eq(staffUsers.id, request.params.id));
+        const [user] = await tx.select({ id: staffUsers.id }).from(staffUsers).where(where);
+        if (!user) throw notFound('The member of staff');
+        await checkTeams(tx, principal.orgId, teams, (i) => `/body/teams/${i}`);
+        await tx.update(staffUsers).set({ teams }).where(where);
+        await audit(tx, ctx, {
+          action: 'StaffUser.teams',
+          resourceType: 'StaffUser',
+          resourceId: user.id,
+          detail: { teams },
+        });
+        return { id: user.id, teams };
+      });
     },
   );
 }

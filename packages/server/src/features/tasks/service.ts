@@ -173,3 +173,24 @@ export async function openTasksOn(
       ),
     );
 }
+
+/**
+ * The tasks on a pathway or an appointment, of some types, oldest first, whatever their status: for other
+ * features' tests and screens ("which tasks did this event make?").
+ */
+export async function tasksFor(
+  db: Database,
+  orgId: string,
+  selector: { pathwayId?: string; appointmentId?: string; patientId?: string; types?: readonly TaskType[] },
+): Promise<TaskRow[]> {
+  const where = [eq(tasks.orgId, orgId)];
+  if (selector.pathwayId) where.push(eq(tasks.pathwayId, selector.pathwayId));
+  if (selector.appointmentId) where.push(eq(tasks.appointmentId, selector.appointmentId));
+  if (selector.patientId) where.push(eq(tasks.patientId, selector.patientId));
+  if (selector.types) where.push(inArray(tasks.type, [...selector.types]));
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(...where));
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+}
