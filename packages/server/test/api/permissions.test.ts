@@ -1011,7 +1011,7 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
           }
         }
       }
-    });
+    }, 240_000);
   }
 
   it('refuses every data route without credentials', async () => {

@@ -27,7 +27,7 @@ import { actorOf, audit, auditRowValues } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
 import { londonToday } from '../../clock';
-import { queueCommunications } from '../communications/outbox';
+import { cancelQueuedCommunications, queueCommunications } from '../communications/outbox';
 import { accessPolicyOn } from '../access-policy/service';
 import { aheadInTurn } from './in-turn';
 import { afterBooked, afterCancelled } from './events';
@@ -496,6 +496,12 @@ export interface CancelInput {
   reason: string;
   /** A patient who cancels to delay their care: how many days they asked to wait (§2.3: over 6 weeks → review). */
   requestedDelayDays?: number | null | undefined;
+  /**
+   * The hospital cancels only to rebook at once (a clinic session cancelled or reduced: `clinics/rebook.ts`):
+   * the policy's follow-on (rebooking task, short-notice offer, support cancelled) is left to the rebooking,
+   * which moves the interpreter and transport with the patient. Reminders are withdrawn either way.
+   */
+  rebookingFollows?: boolean;
 }
 
 async function specialtyOf(tx: Database, orgId: string, pathwayId: string): Promise<string> {
@@ -545,10 +551,14 @@ async function cancelInTx(
         detail: { slotId: a.slotId, startsAt: a.startsAt.toISOString(), cancelledBy: input.by },
       },
     ]);
-    await afterCancelled(tx, ctx, a, await specialtyOf(tx, orgId, a.pathwayId), {
-      by: input.by,
-      requestedDelayDays: input.requestedDelayDays ?? null,
-    });
+    if (input.rebookingFollows) {
+      await cancelQueuedCommunications(tx, ctx, a.id, ['appointment-reminder']);
+    } else {
+      await afterCancelled(tx, ctx, a, await specialtyOf(tx, orgId, a.pathwayId), {
+        by: input.by,
+        requestedDelayDays: input.requestedDelayDays ?? null,
+      });
+    }
   }
   return updated!;
 }

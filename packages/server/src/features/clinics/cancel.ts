@@ -151,7 +151,7 @@ async function applyCancellation(
     )
     .orderBy(asc(appointments.startsAt), asc(appointments.id));
   for (const a of booked) {
-    await cancelAppointmentInTx(tx, ctx, a.id, { by: 'hospital', reason });
+    await cancelAppointmentInTx(tx, ctx, a.id, { by: 'hospital', reason, rebookingFollows: true });
   }
   await tx
     .update(slots)

@@ -155,11 +155,10 @@ async function patientOf(tx: Database, orgId: string, patientId: string): Promis
 }
 
 async function viewOne(tx: Database, orgId: string, row: Row, today: string): Promise<PartialBookingView> {
-  const [patient, open, policy] = await Promise.all([
-    patientOf(tx, orgId, row.patientId),
-    openTaskTypes(tx, orgId, [row.id]),
-    accessPolicyOn(tx, orgId, today),
-  ]);
+  // One after the other: a transaction is one connection, and its queries cannot overlap.
+  const patient = await patientOf(tx, orgId, row.patientId);
+  const open = await openTaskTypes(tx, orgId, [row.id]);
+  const policy = await accessPolicyOn(tx, orgId, today);
   return view(row, patient, open.get(row.id) ?? [], policy);
 }
 
@@ -299,14 +298,12 @@ export async function listPartialBookings(
       )
       .orderBy(asc(partialBookings.dueDate), asc(partialBookings.createdAt), asc(partialBookings.id))
       .limit(2000);
-    const [open, policy] = await Promise.all([
-      openTaskTypes(
-        tx,
-        orgId,
-        rows.map((r) => r.entry.id),
-      ),
-      accessPolicyOn(tx, orgId, today),
-    ]);
+    const open = await openTaskTypes(
+      tx,
+      orgId,
+      rows.map((r) => r.entry.id),
+    );
+    const policy = await accessPolicyOn(tx, orgId, today);
     await writeAuditForMany(
       tx,
       actorOf(ctx),
