@@ -9,3 +9,15 @@ export {
   outcomeRttCode,
 } from './clinic-outcome';
 export type { AttendanceStatus, ClinicOutcome, SurgicalPriority, OutcomeRttInput } from './clinic-outcome';
+export {
+  NO_SMS_NEEDS,
+  SHORT_NOTICE_CLOSES_HOURS_BEFORE,
+  SHORT_NOTICE_MIN_REPLY_MINUTES,
+  insideShortNoticeWindow,
+  isUkMobile,
+  normalisePhone,
+  parseSmsReply,
+  shortNoticeChannel,
+  shortNoticeExpiry,
+} from './short-notice';
+export type { ShortNoticeChannel, ShortNoticeReply } from './short-notice';
