@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
@@ -10,6 +10,7 @@ import { runBookingBench } from './booking';
 import { allocationBenchmark } from './allocation';
 import { runSlotSearchBench } from './slot-search';
 import { runSchedulerBench } from './scheduler';
+import { runOutboxBench } from './outbox';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('booking')) await runBookingBench();
   if (only.length === 0 || only.includes('slots')) await runSlotSearchBench();
   if (only.length === 0 || only.includes('scheduler')) await runSchedulerBench();
+  if (only.length === 0 || only.includes('outbox')) await runOutboxBench();
   if (only.length === 0 || only.includes('allocation')) {
     process.stdout.write(`${(await allocationBenchmark()).join('\n')}\n`);
   }

@@ -1,4 +1,6 @@
 /** Configuration comes from the environment only, read once at start-up; secrets are never defaulted or logged. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface OidcConfig {
@@ -28,6 +30,15 @@ export interface Config {
   logLevel: string;
   webDist: string;
   oidc: OidcConfig | undefined;
+  /** GOV.UK Notify API key: set, messages go through Notify; unset, they stay in the embedded outbox. Never logged. */
+  notifyApiKey: string | undefined;
+  /** GOV.UK Notify's base URL (a stand-in server for testing); unset, Notify's own. */
+  notifyBaseUrl: string | undefined;
+  /** Where letters are kept as PDF files (and print batches beside them). */
+  lettersDir: string;
+  /** Notify templates for SMS and email whose own template names none: each takes `((subject))` and `((body))`. */
+  notifySmsTemplateId: string | undefined;
+  notifyEmailTemplateId: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -63,11 +74,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowHttp: env.PATHFLOW_OIDC_ALLOW_HTTP === 'true',
     };
   }
+  const dataDir = env.PATHFLOW_DATA_DIR ?? './.data';
+  const lettersDir =
+    env.PATHFLOW_LETTERS_DIR ||
+    (dataDir.startsWith('memory://')
+      ? join(tmpdir(), `pathflow-letters-${process.pid}`)
+      : join(dataDir, 'letters'));
+  const notifyApiKey = env.NOTIFY_API_KEY || undefined;
+  // Notify keys end in <service id (36)>-<secret (36)>: refuse a malformed one at start-up, without echoing it.
+  if (notifyApiKey !== undefined && notifyApiKey.length < 74)
+    throw new ConfigError('NOTIFY_API_KEY is not a GOV.UK Notify API key (it is too short)');
   return {
     host: env.HOST ?? '127.0.0.1',
     port: int(env, 'PORT', 3000, 0),
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.PATHFLOW_DATA_DIR ?? './.data',
+    dataDir,
     seed,
     cookieSecure: env.PATHFLOW_COOKIE_SECURE !== 'false',
     sessionIdleMinutes: int(env, 'PATHFLOW_SESSION_IDLE_MINUTES', 30),
@@ -79,5 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     webDist: env.PATHFLOW_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     oidc,
+    notifyApiKey,
+    notifyBaseUrl: env.NOTIFY_BASE_URL || undefined,
+    lettersDir,
+    notifySmsTemplateId: env.NOTIFY_SMS_TEMPLATE_ID || undefined,
+    notifyEmailTemplateId: env.NOTIFY_EMAIL_TEMPLATE_ID || undefined,
   };
 }
