@@ -1,6 +1,7 @@
 import { createBrowserRouter } from 'react-router';
 import { Layout } from './components/layout';
 import { RequireSession } from './components/require-session';
+import { AccessPolicyPage } from './pages/access-policy/access-policy-page';
 import { AllocationPage } from './pages/allocation/allocation-page';
 import { BookPage } from './pages/clinics/book-page';
 import { CancelSessionPage } from './pages/clinics/cancel-session-page';
@@ -10,13 +11,19 @@ import { ClinicPage } from './pages/clinics/clinic-page';
 import { ClinicsPage } from './pages/clinics/clinics-page';
 import { NewClinicPage } from './pages/clinics/new-clinic-page';
 import { HomePage } from './pages/home-page';
+import { MessagePage } from './pages/messages/message-page';
+import { MessagesPage } from './pages/messages/messages-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { PrintBatchPage } from './pages/print-batches/print-batch-page';
+import { PrintBatchesPage } from './pages/print-batches/print-batches-page';
 import { PtlPage } from './pages/ptl/ptl-page';
 import { ProblemPage } from './pages/problem-page';
 import { ImportPage } from './pages/referrals/import-page';
 import { ReferralPage } from './pages/referrals/referral-page';
 import { WorklistPage } from './pages/referrals/worklist-page';
 import { SignInPage } from './pages/sign-in-page';
+import { TaskPage } from './pages/tasks/task-page';
+import { TasksPage } from './pages/tasks/tasks-page';
 
 /** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
 export function createRouter() {
@@ -48,6 +55,13 @@ export function createRouter() {
                 { path: 'clinic-changes/:id', element: <DecideChangePage /> },
                 { path: 'slots/:id/book', element: <BookPage /> },
                 { path: 'allocation', element: <AllocationPage /> },
+                { path: 'tasks', element: <TasksPage /> },
+                { path: 'tasks/:id', element: <TaskPage /> },
+                { path: 'messages', element: <MessagesPage /> },
+                { path: 'messages/:id', element: <MessagePage /> },
+                { path: 'print-batches', element: <PrintBatchesPage /> },
+                { path: 'print-batches/:id', element: <PrintBatchPage /> },
+                { path: 'access-policy', element: <AccessPolicyPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -16,6 +16,30 @@ export function HomePage() {
         <PageHeading>Home</PageHeading>
         <AccountSummary user={user} />
         {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
+        {user.permissions.includes('Task.read') || user.permissions.includes('Communication.read') ? (
+          <section aria-labelledby="work-heading">
+            <h2 className="nhsuk-heading-m" id="work-heading">
+              Work queues and messages
+            </h2>
+            <ul className="nhsuk-list">
+              {user.permissions.includes('Task.read') ? (
+                <li>
+                  <Link to="/tasks">Work queues</Link>
+                </li>
+              ) : null}
+              {user.permissions.includes('Communication.read') ? (
+                <li>
+                  <Link to="/messages">Messages to patients</Link>
+                </li>
+              ) : null}
+              {user.permissions.includes('Communication.write') ? (
+                <li>
+                  <Link to="/print-batches">Print and post letters</Link>
+                </li>
+              ) : null}
+            </ul>
+          </section>
+        ) : null}
         {user.permissions.includes('Referral.read') ? <ReferralsSection user={user} /> : null}
         {user.permissions.includes('Clinic.read') ? (
           <section aria-labelledby="clinics-heading">
@@ -41,6 +65,22 @@ export function HomePage() {
                   <Link to="/allocation">Book a waiting list automatically</Link>
                 </li>
               ) : null}
+            </ul>
+          </section>
+        ) : null}
+        {user.permissions.includes('WaitingList.read') || user.permissions.includes('AccessPolicy.write') ? (
+          <section aria-labelledby="policy-heading">
+            <h2 className="nhsuk-heading-m" id="policy-heading">
+              Access policy
+            </h2>
+            <ul className="nhsuk-list">
+              <li>
+                <Link to="/access-policy">
+                  {user.permissions.includes('AccessPolicy.write')
+                    ? 'See or change the access policy'
+                    : 'See the access policy'}
+                </Link>
+              </li>
             </ul>
           </section>
         ) : null}
