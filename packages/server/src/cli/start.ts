@@ -9,6 +9,7 @@ import { scheduleDaily } from '../jobs/daily';
 import { extendAllSlotHorizons } from '../jobs/slot-horizon';
 import { startJobRunner } from '../jobs/scheduler';
 import { jobHandlers } from '../jobs/handlers';
+import { startDeliveryRunner } from '../features/communications/runner';
 
 /** When the daily slot-horizon extension runs (London time: the clinics are shut). */
 export const SLOT_HORIZON_AT = '02:00';
@@ -87,12 +88,28 @@ export async function start(opts: { port?: number }): Promise<void> {
       ),
   });
 
+  // Letters, SMS and email: GOV.UK Notify when NOTIFY_API_KEY is set, otherwise the embedded outbox.
+  const delivery = startDeliveryRunner(handle.db, {
+    config,
+    onError: (err) =>
+      app.log.error(
+        { job: 'delivery', err: err instanceof Error ? err.name : 'Error' },
+        'message delivery failed',
+      ),
+  });
+  out(
+    delivery.provider === 'notify'
+      ? 'Messages: sent through GOV.UK Notify.'
+      : `Messages: kept in the embedded outbox (letters as PDF files in ${config.lettersDir}).`,
+  );
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await horizonJob.stop();
     await jobs.stop();
+    await delivery.stop();
     await app.close();
     await handle.close();
     process.exit(0);

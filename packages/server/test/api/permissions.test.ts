@@ -940,7 +940,22 @@ const CASES: Case[] = [
 /** Routes anyone may call: sign-in and its helpers, the token endpoint, health probes and the API description. */
 /** Features with their own case files in ./permission-cases. */
 const CASE_SETS = await loadPermissionCaseSets();
-const ALL_CASES: Case[] = [...CASES, ...CASE_SETS.flatMap((set) => set.cases)];
+/**
+ * A case set counts its own requests (each set's pools are sized for its own cases, not for the whole matrix):
+ * its cases get the set's request number, counted up once per request, and do not move the shared count.
+ */
+const OWN = new WeakSet<Case>();
+const ALL_CASES: Case[] = [
+  ...CASES,
+  ...CASE_SETS.flatMap((set) => {
+    let n = 0;
+    return set.cases.map((c) => {
+      const own: Case = { ...c, url: (h) => c.url(h, (n += 1)), payload: c.payload && (() => c.payload!(n)) };
+      OWN.add(own);
+      return own;
+    });
+  }),
+];
 
 const PUBLIC_ROUTES = [
   'GET /health/live',
@@ -982,6 +997,7 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
   });
 
   const nextPayload = (c: Case) => {
+    if (OWN.has(c)) return c.payload?.(0);
     n += 1;
     return c.payload?.(n);
   };
