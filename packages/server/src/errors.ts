@@ -21,6 +21,7 @@ export const ERRORS = {
   slot_unavailable: { status: 409, title: 'This slot cannot be booked' },
   booking_rule_violation: { status: 422, title: 'This booking breaks a booking rule' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key already used' },
+  template_refused: { status: 422, title: 'This template cannot be used' },
   payload_too_large: { status: 413, title: 'Request too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   rate_limited: { status: 429, title: 'Too many requests' },

@@ -199,13 +199,7 @@ export interface NewTemplateVersion {
  * The error catalogue has no 422 code for templates yet, so this is `validation_failed` answered as 422.
  */
 function templateRefused(errors: FieldError[], extensions: Record<string, unknown>): AppError {
-  const err = new AppError('validation_failed', errors.map((e) => e.message).join(' '), {
-    errors,
-    extensions,
-  });
-  Object.defineProperty(err, 'status', { value: 422 });
-  Object.defineProperty(err, 'title', { value: 'This template cannot be used' });
-  return err;
+  return new AppError('template_refused', errors.map((e) => e.message).join(' '), { errors, extensions });
 }
 
 /** Checks a new version and stores it as the next version of its line. Nothing is written when it is refused. */
