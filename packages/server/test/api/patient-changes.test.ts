@@ -19,8 +19,7 @@ describe.each(ENGINES)('changing a patient on %s', (engine) => {
 
   const patch = (id: string, payload: object) =>
     h.app.inject({ method: 'PATCH', url: `/api/v1/patients/${id}`, headers: clerk.write, payload });
-  const row = async (id: string) =>
-    (await h.db.db.select().from(patients).where(eq(patients.id, id)))[0]!;
+  const row = async (id: string) => (await h.db.db.select().from(patients).where(eq(patients.id, id)))[0]!;
 
   it('records needs, vulnerability and short notice, and audits the fields changed', async () => {
     const id = h.fixture.patients.alice;
@@ -66,7 +65,10 @@ describe.each(ENGINES)('changing a patient on %s', (engine) => {
     const res = await patch(id, payload);
     expect(res.statusCode, res.body).toBe(400);
     const fields = (res.json().errors ?? []).map((e: { field: string }) => e.field);
-    expect(fields.some((f: string) => f.startsWith(field)), JSON.stringify(fields)).toBe(true);
+    expect(
+      fields.some((f: string) => f.startsWith(field)),
+      JSON.stringify(fields),
+    ).toBe(true);
     expect(await row(id)).toEqual(before);
   });
 

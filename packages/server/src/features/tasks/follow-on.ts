@@ -6,7 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { supportRequests, tasks } from '../../db/schema';
+import { supportRequests, type tasks } from '../../db/schema';
 import type { RequestContext } from '../../auth/principal';
 import { replyFromCallTask } from '../short-notice/replies';
 
