@@ -26,6 +26,12 @@ describe('permission matrix', () => {
     ['service-manager', 'ClinicChange.write', true],
     ['service-manager', 'Appointment.write', false],
     ['clinician', 'Clinic.write', false],
+    ['service-manager', 'AccessPolicy.write', true],
+    ['booking-clerk', 'AccessPolicy.write', false],
+    ['clinician', 'Communication.write', false],
+    ['team-leader', 'CommunicationTemplate.write', true],
+    ['flow-coordinator', 'Task.read', false],
+    ['admin', 'Communication.read', false],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleAllows(role, permission)).toBe(expected);
   });
@@ -61,6 +67,8 @@ describe('resolveScopes', () => {
         'Clinic.read',
         'Appointment.read',
         'Organization.read',
+        'Task.read',
+        'Communication.read',
       ],
     });
     const all = resolveScopes('admin', 'system/*.*');

@@ -48,6 +48,10 @@ describe.each(ENGINES)('OAuth 2.0 client credentials on %s', (engine) => {
         'system/Appointment.read',
         'system/Appointment.write',
         'system/WaitingList.read',
+        'system/Task.read',
+        'system/Task.write',
+        'system/Communication.read',
+        'system/Communication.write',
       ].sort(),
     );
     const use = await h.app.inject({

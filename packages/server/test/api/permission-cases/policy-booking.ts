@@ -15,6 +15,11 @@ let nextDna = 0;
 
 const set: PermissionCaseSet = {
   fill: async (h) => {
+    // The matrix runs once per engine: each run starts its pools afresh.
+    pool.requests = [];
+    pool.dnas = [];
+    nextRequest = 0;
+    nextDna = 0;
     const orgId = h.fixture.orgId;
     const clinic = await createTestClinic(h, 999_470_000);
     for (let i = 0; i < CALLS; i++) {
