@@ -4,3 +4,4 @@ export * from './contract';
 export * from './ptl';
 export * from './tasks';
 export * from './policy';
+export * from './communications';

@@ -2,46 +2,14 @@
  * Typed calls to the messages endpoints, `/api/v1/communications`: the outbox of letters, text messages and
  * emails, and what each said. The shapes follow the server's OpenAPI description (`GET /api/v1/openapi.json`).
  */
+import type { MessageDetail, MessageSummary } from '@pathflow/core';
 import { api } from './client';
 
 const BASE = '/api/v1/communications';
 
 export type MessageChannel = 'letter' | 'sms' | 'email';
 
-/** One message as listed. */
-export interface MessageSummary {
-  id: string;
-  patient: { id: string; nhsNumber: string; name: string };
-  pathwayId: string | null;
-  appointmentId: string | null;
-  kind: string;
-  channel: string;
-  /** standard, large-print, easy-read or braille. */
-  format: string;
-  /** patient or gp. */
-  recipient: string;
-  status: string;
-  sendAfter: string | null;
-  sentAt: string | null;
-  statusAt: string | null;
-  createdAt: string;
-  attempts: number;
-  provider: string | null;
-  templateVersion: number | null;
-  lastError: string | null;
-  /** A PDF of the letter is kept: `letterPdfUrl(id)`. */
-  hasLetter: boolean;
-}
-
-/** One message with what it said, as rendered when it was sent. */
-export interface MessageDetail extends MessageSummary {
-  templateId: string | null;
-  renderedSubject: string | null;
-  renderedBody: string | null;
-  providerRef: string | null;
-  printBatchId: string | null;
-  detail: unknown;
-}
+export type { MessageDetail, MessageSummary };
 
 export interface MessageList {
   total: number;

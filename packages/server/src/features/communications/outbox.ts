@@ -5,23 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { MESSAGE_KINDS } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { communications } from '../../db/schema';
 import type { RequestContext } from '../../auth/principal';
 
-export const COMMUNICATION_KINDS = [
-  'appointment-booked',
-  'appointment-moved',
-  'appointment-cancelled',
-  'appointment-reminder',
-  'partial-booking-invitation',
-  'partial-booking-reminder',
-  'dna-discharge',
-  'was-not-brought',
-  'pifu-discharge',
-  'short-notice-offer',
-  'validation-removal',
-] as const;
+/** The kinds of message there are: one per event a patient (or their GP) is told about. */
+export const COMMUNICATION_KINDS = MESSAGE_KINDS;
 export type CommunicationKind = (typeof COMMUNICATION_KINDS)[number];
 
 export interface QueuedCommunication {

@@ -7,53 +7,14 @@ import { join } from 'node:path';
 import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { LONDON, addDays, parsePlainDate } from '@pathflow/core';
 import type { Database } from '../../db/client';
+import { MESSAGE_STATUSES, type MessageDetail, type MessageSummary } from '@pathflow/core';
 import { communications, patients } from '../../db/schema';
 import { audit, actorOf, writeAuditForMany } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { AppError, invalid, notFound } from '../../errors';
 
-export const MESSAGE_STATUSES = [
-  'queued',
-  'sending',
-  'sent',
-  'awaiting-print',
-  'delivered',
-  'temporary-failure',
-  'permanent-failure',
-  'technical-failure',
-  'cancelled',
-  'suppressed',
-] as const;
-
-export interface MessageSummary {
-  id: string;
-  patient: { id: string; nhsNumber: string; name: string };
-  pathwayId: string | null;
-  appointmentId: string | null;
-  kind: string;
-  channel: string;
-  format: string;
-  recipient: string;
-  status: string;
-  sendAfter: string | null;
-  sentAt: string | null;
-  statusAt: string | null;
-  createdAt: string;
-  attempts: number;
-  provider: string | null;
-  templateVersion: number | null;
-  lastError: string | null;
-  hasLetter: boolean;
-}
-
-export interface MessageDetail extends MessageSummary {
-  templateId: string | null;
-  renderedSubject: string | null;
-  renderedBody: string | null;
-  providerRef: string | null;
-  printBatchId: string | null;
-  detail: unknown;
-}
+export { MESSAGE_STATUSES };
+export type { MessageDetail, MessageSummary };
 
 export interface MessageQuery {
   patientId?: string | undefined;

@@ -1,5 +1,5 @@
 /** HTTP routes for print batches: a day's letters for the print-and-post provider. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../../app';
@@ -35,6 +35,21 @@ const notFound = problemResponse('not_found: there is no such print batch (or it
 export function printBatchRoutes(base: FastifyInstance, deps: RouteDeps): void {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const db = deps.handle.db;
+  /** Sends a batch's PDF or manifest as a download (audited by the service). */
+  const download = async (
+    request: FastifyRequest,
+    id: string,
+    reply: FastifyReply,
+    which: 'pdf' | 'manifest',
+    type: string,
+  ) => {
+    const file = await printBatchFile(db, contextOf(request, deps.now), deps.config, id, which);
+    return reply
+      .type(type)
+      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(file.bytes);
+  };
 
   app.post(
     '/print-batches',
@@ -110,20 +125,7 @@ export function printBatchRoutes(base: FastifyInstance, deps: RouteDeps): void {
         },
       },
     },
-    async (request, reply) => {
-      const file = await printBatchFile(
-        db,
-        contextOf(request, deps.now),
-        deps.config,
-        request.params.id,
-        'pdf',
-      );
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${file.filename}"`)
-        .header('cache-control', 'no-store')
-        .send(file.bytes);
-    },
+    async (request, reply) => download(request, request.params.id, reply, 'pdf', 'application/pdf'),
   );
 
   app.get(
@@ -143,20 +145,8 @@ export function printBatchRoutes(base: FastifyInstance, deps: RouteDeps): void {
         },
       },
     },
-    async (request, reply) => {
-      const file = await printBatchFile(
-        db,
-        contextOf(request, deps.now),
-        deps.config,
-        request.params.id,
-        'manifest',
-      );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${file.filename}"`)
-        .header('cache-control', 'no-store')
-        .send(file.bytes);
-    },
+    async (request, reply) =>
+      download(request, request.params.id, reply, 'manifest', 'text/csv; charset=utf-8'),
   );
 
   app.post(

@@ -15,7 +15,7 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PtlPagination } from '../ptl/ptl-pagination';
+import { PagedPagination } from '../ptl/ptl-pagination';
 import {
   CHANNEL_LABELS,
   FORMAT_LABELS,
@@ -270,25 +270,12 @@ export function MessagesPage() {
         {list.status === 'loaded' && list.data.messages.length > 0 ? (
           <>
             <MessagesTable messages={list.data.messages} caption={caption} />
-            <PtlPagination
-              previous={
-                view.page > 1
-                  ? {
-                      to: pageLink(view.page - 1),
-                      label: `${formatCount(offset - MESSAGE_PAGE_SIZE + 1)} to ${formatCount(offset)}`,
-                    }
-                  : null
-              }
-              next={
-                offset + list.data.messages.length < list.data.total
-                  ? {
-                      to: pageLink(view.page + 1),
-                      label: `${formatCount(offset + MESSAGE_PAGE_SIZE + 1)} to ${formatCount(
-                        Math.min(offset + 2 * MESSAGE_PAGE_SIZE, list.data.total),
-                      )}`,
-                    }
-                  : null
-              }
+            <PagedPagination
+              page={view.page}
+              pageSize={MESSAGE_PAGE_SIZE}
+              shown={list.data.messages.length}
+              total={list.data.total}
+              pageLink={pageLink}
               onNavigate={focusHeading}
             />
           </>

@@ -10,7 +10,7 @@ import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { PtlFilters } from './ptl-filters';
 import { formatPercent } from './ptl-format';
-import { PtlPagination } from './ptl-pagination';
+import { PagedPagination } from './ptl-pagination';
 import { PtlTable } from './ptl-table';
 import { PAGE_SIZE, queryFromView, searchFromView, viewFromSearch, type PtlView } from './ptl-view';
 
@@ -146,25 +146,12 @@ export function PtlPage() {
               page={list.data}
               caption={`Patients waiting${specialtyName ? ` in ${specialtyName}` : ''}`}
             />
-            <PtlPagination
-              previous={
-                view.page > 1
-                  ? {
-                      to: pageLink(view.page - 1),
-                      label: `${formatCount(offset - PAGE_SIZE + 1)} to ${formatCount(offset)}`,
-                    }
-                  : null
-              }
-              next={
-                offset + list.data.rows.length < list.data.total
-                  ? {
-                      to: pageLink(view.page + 1),
-                      label: `${formatCount(offset + PAGE_SIZE + 1)} to ${formatCount(
-                        Math.min(offset + 2 * PAGE_SIZE, list.data.total),
-                      )}`,
-                    }
-                  : null
-              }
+            <PagedPagination
+              page={view.page}
+              pageSize={PAGE_SIZE}
+              shown={list.data.rows.length}
+              total={list.data.total}
+              pageLink={pageLink}
               onNavigate={focusHeading}
             />
           </>

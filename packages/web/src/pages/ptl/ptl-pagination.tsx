@@ -1,4 +1,5 @@
 import { Link, type To } from 'react-router';
+import { formatCount } from '../../format';
 
 const ARROWS = {
   prev: 'M10.7 6.3c.4.4.4 1 0 1.4L7.4 11H19a1 1 0 0 1 0 2H7.4l3.3 3.3c.4.4.4 1 0 1.4a1 1 0 0 1-1.4 0l-5-5A1 1 0 0 1 4 12c0-.3.1-.5.3-.7l5-5a1 1 0 0 1 1.4 0Z',
@@ -74,5 +75,48 @@ export function PtlPagination({ previous, next, onNavigate }: PtlPaginationProps
         {next ? <PaginationItem direction="next" link={next} onNavigate={onNavigate} /> : null}
       </ul>
     </nav>
+  );
+}
+
+/**
+ * Previous and next links for a paged list: page `page` (from 1) of `total` rows, `pageSize` to a page, `shown`
+ * on this one; each link labelled with the rows it shows ("51 to 100").
+ */
+export function PagedPagination({
+  page,
+  pageSize,
+  shown,
+  total,
+  pageLink,
+  onNavigate,
+}: {
+  page: number;
+  pageSize: number;
+  shown: number;
+  total: number;
+  pageLink: (page: number) => To;
+  onNavigate: () => void;
+}) {
+  const offset = (page - 1) * pageSize;
+  return (
+    <PtlPagination
+      previous={
+        page > 1
+          ? {
+              to: pageLink(page - 1),
+              label: `${formatCount(offset - pageSize + 1)} to ${formatCount(offset)}`,
+            }
+          : null
+      }
+      next={
+        offset + shown < total
+          ? {
+              to: pageLink(page + 1),
+              label: `${formatCount(offset + pageSize + 1)} to ${formatCount(Math.min(offset + 2 * pageSize, total))}`,
+            }
+          : null
+      }
+      onNavigate={onNavigate}
+    />
   );
 }

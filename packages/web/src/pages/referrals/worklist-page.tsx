@@ -11,7 +11,7 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PtlPagination } from '../ptl/ptl-pagination';
+import { PagedPagination } from '../ptl/ptl-pagination';
 import { PRIORITY_LABELS, PRIORITY_TAGS, SOURCE_LABELS, labelOf } from './referral-format';
 
 export const PAGE_SIZE = 50;
@@ -279,25 +279,12 @@ export function WorklistPage() {
               caption={`Referrals waiting for triage${specialtyName ? ` in ${specialtyName}` : ''}`}
               specialtyNames={names}
             />
-            <PtlPagination
-              previous={
-                view.page > 1
-                  ? {
-                      to: pageLink(view.page - 1),
-                      label: `${formatCount(offset - PAGE_SIZE + 1)} to ${formatCount(offset)}`,
-                    }
-                  : null
-              }
-              next={
-                offset + list.data.referrals.length < list.data.total
-                  ? {
-                      to: pageLink(view.page + 1),
-                      label: `${formatCount(offset + PAGE_SIZE + 1)} to ${formatCount(
-                        Math.min(offset + 2 * PAGE_SIZE, list.data.total),
-                      )}`,
-                    }
-                  : null
-              }
+            <PagedPagination
+              page={view.page}
+              pageSize={PAGE_SIZE}
+              shown={list.data.referrals.length}
+              total={list.data.total}
+              pageLink={pageLink}
               onNavigate={focusHeading}
             />
           </>

@@ -20,7 +20,7 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PtlPagination } from '../ptl/ptl-pagination';
+import { PagedPagination } from '../ptl/ptl-pagination';
 import { TASK_PRIORITY_LABELS, TASK_PRIORITY_TAGS, TASK_STATUS_LABELS, teamLabel } from './task-format';
 
 export const TASK_PAGE_SIZE = 50;
@@ -326,25 +326,12 @@ export function TasksPage() {
         {list.status === 'loaded' && list.data.rows.length > 0 ? (
           <>
             <TasksTable rows={list.data.rows} caption={caption} />
-            <PtlPagination
-              previous={
-                view.page > 1
-                  ? {
-                      to: pageLink(view.page - 1),
-                      label: `${formatCount(offset - TASK_PAGE_SIZE + 1)} to ${formatCount(offset)}`,
-                    }
-                  : null
-              }
-              next={
-                offset + list.data.rows.length < list.data.total
-                  ? {
-                      to: pageLink(view.page + 1),
-                      label: `${formatCount(offset + TASK_PAGE_SIZE + 1)} to ${formatCount(
-                        Math.min(offset + 2 * TASK_PAGE_SIZE, list.data.total),
-                      )}`,
-                    }
-                  : null
-              }
+            <PagedPagination
+              page={view.page}
+              pageSize={TASK_PAGE_SIZE}
+              shown={list.data.rows.length}
+              total={list.data.total}
+              pageLink={pageLink}
               onNavigate={focusHeading}
             />
           </>
