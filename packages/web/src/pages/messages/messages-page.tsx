@@ -15,7 +15,7 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PagedPagination } from '../ptl/ptl-pagination';
+import { PagedList } from '../../components/paged-list';
 import {
   CHANNEL_LABELS,
   FORMAT_LABELS,
@@ -249,37 +249,18 @@ export function MessagesPage() {
         <p className="nhsuk-body" role="status">
           {status}
         </p>
-        {list.status === 'failed' ? (
-          <div className="nhsuk-card nhsuk-card--warning">
-            <div className="nhsuk-card__content">
-              <h2 className="nhsuk-card__heading">The messages are not available</h2>
-              <p className="nhsuk-card__description">
-                The messages could not be loaded. {list.detail ? `${list.detail} ` : ''}Try again later.
-              </p>
-            </div>
-          </div>
-        ) : null}
-        {list.status === 'loaded' && list.data.messages.length === 0 && list.data.total > 0 ? (
-          <p className="nhsuk-body">
-            There are no messages on this page.{' '}
-            <Link to={pageLink(1)} onClick={focusHeading}>
-              Go to the first page
-            </Link>
-          </p>
-        ) : null}
-        {list.status === 'loaded' && list.data.messages.length > 0 ? (
-          <>
-            <MessagesTable messages={list.data.messages} caption={caption} />
-            <PagedPagination
-              page={view.page}
-              pageSize={MESSAGE_PAGE_SIZE}
-              shown={list.data.messages.length}
-              total={list.data.total}
-              pageLink={pageLink}
-              onNavigate={focusHeading}
-            />
-          </>
-        ) : null}
+        <PagedList
+          list={list}
+          rowsOf={(d) => d.messages}
+          noun="messages"
+          heading="h2"
+          page={view.page}
+          pageSize={MESSAGE_PAGE_SIZE}
+          pageLink={pageLink}
+          onNavigate={focusHeading}
+        >
+          {(rows) => <MessagesTable messages={rows} caption={caption} />}
+        </PagedList>
       </div>
     </div>
   );

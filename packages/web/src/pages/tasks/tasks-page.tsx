@@ -20,7 +20,7 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
-import { PagedPagination } from '../ptl/ptl-pagination';
+import { PagedList } from '../../components/paged-list';
 import { TASK_PRIORITY_LABELS, TASK_PRIORITY_TAGS, TASK_STATUS_LABELS, teamLabel } from './task-format';
 
 export const TASK_PAGE_SIZE = 50;
@@ -305,37 +305,18 @@ export function TasksPage() {
         <p className="nhsuk-body" role="status">
           {status}
         </p>
-        {list.status === 'failed' ? (
-          <div className="nhsuk-card nhsuk-card--warning">
-            <div className="nhsuk-card__content">
-              <h3 className="nhsuk-card__heading">The tasks are not available</h3>
-              <p className="nhsuk-card__description">
-                The tasks could not be loaded. {list.detail ? `${list.detail} ` : ''}Try again later.
-              </p>
-            </div>
-          </div>
-        ) : null}
-        {list.status === 'loaded' && list.data.rows.length === 0 && list.data.total > 0 ? (
-          <p className="nhsuk-body">
-            There are no tasks on this page.{' '}
-            <Link to={pageLink(1)} onClick={focusHeading}>
-              Go to the first page
-            </Link>
-          </p>
-        ) : null}
-        {list.status === 'loaded' && list.data.rows.length > 0 ? (
-          <>
-            <TasksTable rows={list.data.rows} caption={caption} />
-            <PagedPagination
-              page={view.page}
-              pageSize={TASK_PAGE_SIZE}
-              shown={list.data.rows.length}
-              total={list.data.total}
-              pageLink={pageLink}
-              onNavigate={focusHeading}
-            />
-          </>
-        ) : null}
+        <PagedList
+          list={list}
+          rowsOf={(d) => d.rows}
+          noun="tasks"
+          heading="h3"
+          page={view.page}
+          pageSize={TASK_PAGE_SIZE}
+          pageLink={pageLink}
+          onNavigate={focusHeading}
+        >
+          {(rows) => <TasksTable rows={rows} caption={caption} />}
+        </PagedList>
       </div>
     </div>
   );
