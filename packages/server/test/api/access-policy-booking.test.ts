@@ -17,6 +17,7 @@ import {
   supportRequests,
   tasks,
 } from '../../src/db/schema';
+import { letterContentFromRow } from '../../src/features/print-batches/letter-content';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness, type Session } from '../support/app';
 import { createTestClinic, type TestClinic } from '../support/clinic';
@@ -231,6 +232,11 @@ describe.each(ENGINES)('the access policy in booking on %s', (engine) => {
       .from(communications)
       .where(and(eq(communications.patientId, patientId), eq(communications.kind, 'was-not-brought')));
     expect(gp.map((m) => [m.recipient, m.channel])).toEqual([['gp', 'letter']]);
+    // The GP's copy is addressed to the practice, never to the child's home.
+    const letter = await letterContentFromRow(h.db.db, h.fixture.orgId, gp[0]!);
+    expect(letter.recipient.name).toBe('The GP practice');
+    expect(letter.recipient.addressLines.join(' ')).not.toContain('Road');
+    expect(letter.handling?.join(' ')).toMatch(/GP copy/);
     const early = await post(`/appointments/${id}/dna-decision`, { decision: 'discharge' }, clinician);
     expect(early.statusCode).toBe(422);
     expect(early.json().rule).toBe('ACC-2.2-safeguarding');

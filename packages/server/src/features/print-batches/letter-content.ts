@@ -201,14 +201,24 @@ export async function letterContentsFromRows(
     if (format === 'easy-read') handling.push('Easy read');
     if (patient.interpreterLanguage) handling.push(`Interpreter language: ${patient.interpreterLanguage}`);
 
+    // A GP's copy never carries the patient's home address: we hold the practice's ODS code, not its address, so
+    // the print room addresses it from the practice code (or it goes electronically).
     const toGp = row.recipient === 'gp';
     const recipient = toGp
       ? {
-          name: patient.gpPracticeCode ? `The GP practice (${patient.gpPracticeCode})` : 'The GP practice',
-          addressLines: addressLinesOf(patient),
+          name: 'The GP practice',
+          addressLines: [
+            patient.gpPracticeCode ? `Practice code ${patient.gpPracticeCode}` : 'Practice not recorded',
+          ],
         }
       : { name: recipientName(patient), addressLines: addressLinesOf(patient) };
-    if (toGp) handling.push('GP copy: address from the GP practice code');
+    if (toGp) {
+      handling.push(
+        patient.gpPracticeCode
+          ? `GP copy: address it to practice ${patient.gpPracticeCode} before posting`
+          : 'GP copy: the patient has no GP practice recorded',
+      );
+    }
 
     const withAppointment = appt !== undefined && TO_ATTEND.has(row.kind);
     return {
