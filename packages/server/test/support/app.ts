@@ -1,4 +1,7 @@
 /** Builds the app on a test database with a controllable clock, and signs staff in through the real API. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '@pathflow/core';
 import { buildApp } from '../../src/app';
@@ -62,7 +65,9 @@ export async function createHarness(
   const db = await createTestDatabase(engine);
   const fixture = await seedFixture(db.db);
   const clock = testClock();
-  const config = loadConfig({ PATHFLOW_SEED: 'none', ...overrides });
+  // Letters and print batches go to a folder of this harness's own, removed when it closes: never the checkout's.
+  const letters = mkdtempSync(join(tmpdir(), 'pathflow-test-letters-'));
+  const config = loadConfig({ PATHFLOW_SEED: 'none', PATHFLOW_LETTERS_DIR: letters, ...overrides });
   const app = await buildApp({ handle: db, config, now: clock.now });
   await app.ready();
   const signIn = async (role: Role): Promise<Session> => {
@@ -106,6 +111,7 @@ export async function createHarness(
     close: async () => {
       await app.close();
       await db.dispose();
+      rmSync(letters, { recursive: true, force: true });
     },
   };
 }
