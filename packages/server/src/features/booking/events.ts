@@ -8,19 +8,21 @@
  */
 import { and, count, eq } from 'drizzle-orm';
 import {
+  classifyProviderMove,
   londonDateOfEpochMilliseconds,
   operationRebookBy,
   patientCancellationActions,
   teamFor,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
-import { appointments } from '../../db/schema';
+import { appointments, pathways } from '../../db/schema';
 import type { RequestContext } from '../../auth/principal';
 import { londonToday } from '../../clock';
 import { scheduleJobs } from '../../jobs/scheduler';
 import { accessPolicyOn } from '../access-policy/service';
 import { cancelQueuedCommunications } from '../communications/outbox';
 import { createTasks } from '../tasks/service';
+import type { AppointmentView } from './service';
 import { cancelSupport, moveSupport, requestSupport, type SupportNeeds } from '../support-requests/service';
 
 type AppointmentRow = typeof appointments.$inferSelect;
@@ -145,4 +147,46 @@ export async function afterCancelled(
       dedupeKey: `rebook:${a.id}`,
     },
   ]);
+}
+
+/** The pathway's specialty (for the queue a cancellation's tasks go on). */
+export async function specialtyOf(tx: Database, orgId: string, pathwayId: string): Promise<string> {
+  const [p] = await tx
+    .select({ specialtyCode: pathways.specialtyCode })
+    .from(pathways)
+    .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)));
+  return p!.specialtyCode;
+}
+
+/**
+ * A move by the hospital (§2.4): to within 24 hours of the original time is a postponement, but only once on the
+ * pathway; any other move is a cancellation. Recorded on the new appointment; answers what it was.
+ */
+export async function classifyMove(
+  tx: Database,
+  ctx: RequestContext,
+  from: AppointmentRow,
+  to: AppointmentView,
+): Promise<string> {
+  const orgId = ctx.principal.orgId;
+  const [{ n }] = (await tx
+    .select({ n: count() })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.orgId, orgId),
+        eq(appointments.pathwayId, from.pathwayId),
+        eq(appointments.providerMove, 'postponement'),
+      ),
+    )) as [{ n: number }];
+  const policy = await accessPolicyOn(tx, orgId, londonToday(ctx.now));
+  const kind = classifyProviderMove(
+    { originalStartsAt: from.startsAt, newStartsAt: new Date(to.startsAt), earlierPostponements: Number(n) },
+    policy,
+  );
+  await tx
+    .update(appointments)
+    .set({ providerMove: kind })
+    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, to.id)));
+  return kind;
 }

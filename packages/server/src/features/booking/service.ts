@@ -10,10 +10,9 @@
  * (the communications outbox) in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { and, count, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import {
   acceptedSlotTypes,
-  classifyProviderMove,
   isReasonableOffer,
   londonDateOfEpochMilliseconds,
   offerNoticeDays,
@@ -28,9 +27,8 @@ import type { RequestContext } from '../../auth/principal';
 import { AppError, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { cancelQueuedCommunications, queueCommunications } from '../communications/outbox';
-import { accessPolicyOn } from '../access-policy/service';
 import { aheadInTurn } from './in-turn';
-import { afterBooked, afterCancelled } from './events';
+import { afterBooked, afterCancelled, classifyMove, specialtyOf } from './events';
 import type { SupportNeeds } from '../support-requests/service';
 import {
   BOOK_FREE,
@@ -504,14 +502,6 @@ export interface CancelInput {
   rebookingFollows?: boolean;
 }
 
-async function specialtyOf(tx: Database, orgId: string, pathwayId: string): Promise<string> {
-  const [p] = await tx
-    .select({ specialtyCode: pathways.specialtyCode })
-    .from(pathways)
-    .where(and(eq(pathways.orgId, orgId), eq(pathways.id, pathwayId)));
-  return p!.specialtyCode;
-}
-
 function mustBeBooked(a: AppointmentRow, doing: string): void {
   if (a.status !== 'booked') {
     throw new AppError('conflict', `This appointment is ${a.status}: it cannot be ${doing}`);
@@ -606,39 +596,6 @@ export async function rescheduleInTx(
   await cancelInTx(tx, ctx, a, input, 'rescheduled');
   if (input.by === 'hospital') return { ...booked, providerMove: await classifyMove(tx, ctx, a, booked) };
   return booked;
-}
-
-/**
- * A move by the hospital (§2.4): to within 24 hours of the original time is a postponement, but only once on the
- * pathway; any other move is a cancellation. Recorded on the new appointment; answers what it was.
- */
-async function classifyMove(
-  tx: Database,
-  ctx: RequestContext,
-  from: AppointmentRow,
-  to: AppointmentView,
-): Promise<string> {
-  const orgId = ctx.principal.orgId;
-  const [{ n }] = (await tx
-    .select({ n: count() })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.orgId, orgId),
-        eq(appointments.pathwayId, from.pathwayId),
-        eq(appointments.providerMove, 'postponement'),
-      ),
-    )) as [{ n: number }];
-  const policy = await accessPolicyOn(tx, orgId, londonToday(ctx.now));
-  const kind = classifyProviderMove(
-    { originalStartsAt: from.startsAt, newStartsAt: new Date(to.startsAt), earlierPostponements: Number(n) },
-    policy,
-  );
-  await tx
-    .update(appointments)
-    .set({ providerMove: kind })
-    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, to.id)));
-  return kind;
 }
 
 export async function getAppointment(
