@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox`, `-- web` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
@@ -11,6 +11,7 @@ import { allocationBenchmark } from './allocation';
 import { runSlotSearchBench } from './slot-search';
 import { runSchedulerBench } from './scheduler';
 import { runOutboxBench } from './outbox';
+import { runWebBench } from './web';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('slots')) await runSlotSearchBench();
   if (only.length === 0 || only.includes('scheduler')) await runSchedulerBench();
   if (only.length === 0 || only.includes('outbox')) await runOutboxBench();
+  if (only.length === 0 || only.includes('web')) await runWebBench();
   if (only.length === 0 || only.includes('allocation')) {
     process.stdout.write(`${(await allocationBenchmark()).join('\n')}\n`);
   }
