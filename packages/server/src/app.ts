@@ -50,6 +50,10 @@ import { followUpRoutes } from './features/follow-ups/routes';
 import { shortNoticeRoutes } from './features/short-notice/routes';
 import { printBatchRoutes } from './features/print-batches/routes';
 import { supportRequestRoutes } from './features/support-requests/routes';
+import { patientRecordRoutes } from './features/patient-record/routes';
+import { savedViewRoutes } from './features/saved-views/routes';
+import { receptionRoutes } from './features/reception/routes';
+import { dashboardRoutes } from './features/dashboard/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -170,6 +174,10 @@ export async function buildApp(deps: AppDeps) {
       shortNoticeRoutes(api, routeDeps);
       printBatchRoutes(api, routeDeps);
       supportRequestRoutes(api, routeDeps);
+      patientRecordRoutes(api, routeDeps);
+      savedViewRoutes(api, routeDeps);
+      receptionRoutes(api, routeDeps);
+      dashboardRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

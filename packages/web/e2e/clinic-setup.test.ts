@@ -151,8 +151,9 @@ describe('setting up and changing clinics by hand', () => {
     await slots.waitFor();
     const rows = await slots.locator('tbody tr').allInnerTexts();
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatch(/^9am on .*\tNew\t1\t0\tFree/);
-    expect(rows[3]).toMatch(/^9:45am on .*\tFollow-up\t1\t0\tFree/);
+    // Places, booked, free, then attendance (not held yet) and the status.
+    expect(rows[0]).toMatch(/^9am on .*\tNew\t1\t0\t1\t[\s\S]*\tFree/);
+    expect(rows[3]).toMatch(/^9:45am on .*\tFollow-up\t1\t0\t1\t[\s\S]*\tFree/);
 
     // The server holds what the form said.
     const api = await staffApi(t, suite.h.baseUrl);
@@ -227,7 +228,7 @@ describe('setting up and changing clinics by hand', () => {
     await expectAxeClean(page);
 
     // No reason: refused, and the summary says so.
-    await page.getByRole('button', { name: 'Cancel or reduce the session' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
     const summary = page.locator('.nhsuk-error-summary');
     await summary.waitFor();
     expect(await summary.locator('li').allInnerTexts()).toEqual([
@@ -237,7 +238,9 @@ describe('setting up and changing clinics by hand', () => {
     await expectAxeClean(page);
 
     await page.getByLabel('Why is the session cancelled or reduced?').fill('Consultant on annual leave');
-    await page.getByRole('button', { name: 'Cancel or reduce the session' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForHeading(page, `${name} – Check the changes`);
+    await page.getByRole('button', { name: 'Send for approval' }).click();
     await waitForHeading(page, `${name} – Cancellation sent for approval`);
     expect(await page.getByRole('alert').innerText()).toContain(
       `The session on ${longDate(sessionDate)} is less than 6 weeks away, so a service manager needs to approve`,
@@ -307,7 +310,7 @@ describe('setting up and changing clinics by hand', () => {
     await mp.goto(`${suite.h.baseUrl}/clinics/${clinicId}?week=${sessionDate}`);
     const week = mp.getByRole('table', { name: /^Slots in the week beginning/ });
     await week.waitFor();
-    const statuses = await week.locator('tbody tr td:nth-child(5)').allInnerTexts();
+    const statuses = await week.locator('tbody tr td:nth-child(8)').allInnerTexts();
     expect(statuses).toEqual(['Cancelled', 'Cancelled']);
     await mp.getByRole('heading', { level: 2, name: 'Patients not rebooked in time' }).waitFor();
     await expectAxeClean(mp);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { clinicians, locations } from '../../server/src/db/schema';
+import { clinicians, locations, pathways } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
 import { addWaitingPatient } from './support/patients';
 import { focused, screenshot, useWebHarness, waitForHeading } from './support/harness';
@@ -15,6 +15,24 @@ const londonDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 const today = () => londonDay.format(new Date());
+/** Today in the UK plus `days`, YYYY-MM-DD (noon avoids the clock change). */
+const fromToday = (days: number) =>
+  new Date(Date.parse(`${today()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** "30 November 2026". */
+const longDate = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${iso}T12:00:00Z`));
+/** Types a YYYY-MM-DD into the NHS.UK date input `id`. */
+async function fillDate(page: Page, id: string, iso: string) {
+  const [y, m, d] = iso.split('-');
+  await page.locator(`#${id}-day`).fill(String(Number(d)));
+  await page.locator(`#${id}-month`).fill(String(Number(m)));
+  await page.locator(`#${id}-year`).fill(y!);
+}
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD. */
 const isoWeekday = (iso: string) => ((new Date(`${iso}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
@@ -135,6 +153,8 @@ describe('clinics and booking in turn', () => {
     // The first in turn books straight away.
     const firstName = names[0]!;
     await page.getByRole('button', { name: `Book ${firstName}`, exact: true }).click();
+    // The letter the patient will get is shown first; then the booking is confirmed.
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
     await waitForHeading(page, 'Appointment booked');
     expect(await page.title()).toBe('Appointment booked – Pathflow');
     const summary = page.locator('.nhsuk-summary-list');
@@ -199,5 +219,195 @@ describe('clinics and booking in turn', () => {
     await page.getByRole('link', { name: 'Go back to the clinic to choose another slot' }).waitFor();
     await expectAxeClean(page);
     await screenshot(page, 'clinic-slot-full');
+  });
+
+  /**
+   * A clinic (as `createClinic`) with a patient of its own booked into its session `days` from today, by a
+   * booking clerk. Answers the clinic, the session date and the patient.
+   */
+  const clinicWithBookedPatient = async (
+    name: string,
+    days: number,
+    givenName: string,
+    familyName: string,
+  ) => {
+    const clerk = await suite.signedIn('booking-clerk');
+    const api = await staffApi(clerk, suite.h.baseUrl);
+    const clinicId = await createClinic(api, name);
+    const sessionDate = fromToday(days);
+    const slots = await api.get<{ slots: { id: string }[] }>(
+      `/clinics/${clinicId}/slots?from=${sessionDate}&to=${sessionDate}`,
+    );
+    const slotId = slots.body.slots[0]!.id;
+    const patient = await addWaitingPatient(suite.h, {
+      givenName,
+      familyName,
+      specialtyCode: '110',
+      tag: 'E2C',
+    });
+    const booked = await api.post('/appointments', {
+      slotId,
+      pathwayId: patient.pathwayId,
+      outOfTurnReason: 'Test booking',
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const [row] = await suite.h.db.db
+      .select({ patientId: pathways.patientId })
+      .from(pathways)
+      .where(eq(pathways.id, patient.pathwayId));
+    return { clinicId, sessionDate, nhsNumber: patient.nhsNumber, patientId: row!.patientId };
+  };
+
+  /** From the clinic page to "Check the changes" for cancelling the whole session on `date`. */
+  const checkCancellation = async (page: Page, clinicId: string, name: string, date: string) => {
+    await page.goto(`${suite.h.baseUrl}/clinics/${clinicId}`);
+    await waitForHeading(page, `Clinic – ${name}`);
+    await page.getByRole('link', { name: 'Cancel or reduce a session' }).click();
+    await waitForHeading(page, `${name} – Cancel or reduce a session`);
+    await fillDate(page, 'date', date);
+    await page.getByText(`The session on ${longDate(date)}: 10am to 10:30am`).waitFor();
+    await page.getByLabel('Cancel the whole session').check();
+    await page.getByLabel('Why is the session cancelled or reduced?').fill('Consultant on annual leave');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForHeading(page, `${name} – Check the changes`);
+  };
+
+  /** The one row of a proposals table, as its cells' texts (whitespace squashed). */
+  const proposalRow = async (page: Page, table: string, familyName: string) => {
+    const row = page.getByRole('table', { name: table }).locator('tbody tr').filter({ hasText: familyName });
+    return (await row.locator('th, td').allInnerTexts()).map((c) => c.replace(/\s+/g, ' ').trim());
+  };
+
+  it('a service manager checks the proposed rebookings of a session cancellation, applies them and sees them made', async () => {
+    const name = 'E2E cancel with notice clinic';
+    const { clinicId, sessionDate, nhsNumber, patientId } = await clinicWithBookedPatient(
+      name,
+      49,
+      'Dora',
+      'Moved',
+    );
+    const { page } = await suite.signedIn('service-manager');
+
+    // The clinic page: the week's utilisation and its slots with booked, free and DNA.
+    await page.goto(`${suite.h.baseUrl}/clinics/${clinicId}?week=${sessionDate}`);
+    await waitForHeading(page, `Clinic – ${name}`);
+    const slots = page.getByRole('table', { name: /^Slots in the week beginning/ });
+    await slots.waitFor();
+    expect(await slots.locator('thead th').allInnerTexts()).toEqual([
+      'Time',
+      'Type',
+      'Places',
+      'Booked',
+      'Free',
+      'Attended',
+      'Did not attend',
+      'Status',
+    ]);
+    expect((await slots.locator('tbody tr').first().innerText()).split('\t').slice(2, 5)).toEqual([
+      '2',
+      '1',
+      '1',
+    ]);
+    const usage = page.locator('section[aria-labelledby="utilisation-heading"]');
+    await usage.locator('.nhsuk-summary-list').waitFor();
+    expect(await usage.innerText()).toMatch(
+      /Places\s+2\s+Booked\s+1 \(50%\)\s+Free\s+1\s+Did not attend\s+0/,
+    );
+    await expectAxeClean(page);
+
+    await checkCancellation(page, clinicId, name, sessionDate);
+    expect(await page.title()).toBe('Check the changes – Pathflow');
+    expect(await focused(page)).toBe(`H1: ${name} – Check the changes`);
+    expect(await page.locator('.nhsuk-warning-callout').count()).toBe(0);
+    await page.getByText('These are the proposed changes as things stand now.', { exact: false }).waitFor();
+    const table = 'Patients whose appointments would be cancelled';
+    const [who, now, proposal, letter] = await proposalRow(page, table, 'Moved');
+    expect(who).toContain('Moved, Dora');
+    expect(who).toContain(spaced(nhsNumber));
+    const link = page.getByRole('link', { name: 'Moved, Dora' });
+    expect(await link.getAttribute('href')).toBe(`/patients/${patientId}`);
+    expect(now).toContain(`10am on ${longDate(sessionDate)}`);
+    expect(proposal).toMatch(/^Rebook /);
+    expect(letter).toBe('New appointment letter');
+    const proposedAt = /^Rebook (.+? on \d+ \w+ \d{4})/.exec(proposal!)![1]!;
+    expect(proposedAt).not.toContain(longDate(sessionDate));
+    await expectAxeClean(page);
+    await screenshot(page, 'clinic-cancel-check');
+
+    await page.getByRole('button', { name: 'Apply these changes' }).click();
+    await waitForHeading(page, `${name} – Session cancelled`);
+    const rebooked = await page
+      .getByRole('table', { name: 'Patients rebooked' })
+      .locator('tbody tr')
+      .innerText();
+    const [was, moved] = rebooked.split('\t');
+    expect(was).toBe(`10am on ${longDate(sessionDate)}`);
+    expect(moved).toBe(proposedAt);
+    await expectAxeClean(page);
+    await screenshot(page, 'clinic-cancel-applied');
+  });
+
+  it('a short-notice cancellation goes for approval, the approval page shows its proposals, and a booking clerk is refused there', async () => {
+    const name = 'E2E cancel short notice clinic';
+    const { clinicId, sessionDate, nhsNumber } = await clinicWithBookedPatient(name, 7, 'Edna', 'Waiting');
+    const { page } = await suite.signedIn('service-manager');
+
+    await checkCancellation(page, clinicId, name, sessionDate);
+    const callout = page.locator('.nhsuk-warning-callout');
+    expect(await callout.innerText()).toContain('A service manager must approve this');
+    expect(await callout.innerText()).toContain('Nothing changes for patients until it is approved.');
+    const [, , proposal] = await proposalRow(
+      page,
+      'Patients whose appointments would be cancelled',
+      'Waiting',
+    );
+    expect(proposal).toMatch(/^Rebook /);
+    expect(await page.getByRole('button', { name: 'Apply these changes' }).count()).toBe(0);
+    await expectAxeClean(page);
+    await screenshot(page, 'clinic-cancel-check-short-notice');
+
+    await page.getByRole('button', { name: 'Send for approval' }).click();
+    await waitForHeading(page, `${name} – Cancellation sent for approval`);
+    await expectAxeClean(page);
+
+    // The approval page shows the same proposals before the decision.
+    await page.goto(`${suite.h.baseUrl}/clinic-changes`);
+    await waitForHeading(page, 'Clinic changes to approve');
+    const row = page
+      .getByRole('table', { name: 'Changes waiting for approval, soonest first' })
+      .locator('tbody tr')
+      .filter({ hasText: name });
+    await row.getByRole('link', { name: /^Approve or reject/ }).click();
+    await waitForHeading(page, `${name} – Approve or reject a clinic change`);
+    const requestUrl = page.url();
+    const proposals = 'Patients whose appointments would be cancelled or moved';
+    await page.getByRole('table', { name: proposals }).waitFor();
+    const [who, , atApproval, letter] = await proposalRow(page, proposals, 'Waiting');
+    expect(who).toContain('Waiting, Edna');
+    expect(who).toContain(spaced(nhsNumber));
+    expect(atApproval).toBe(proposal);
+    expect(letter).toBe('New appointment letter');
+    expect(await page.locator('section[aria-labelledby="proposals-heading"]').innerText()).toMatch(
+      /Slots to cancel\s+1/,
+    );
+    await expectAxeClean(page);
+    await screenshot(page, 'clinic-change-approval-proposals');
+
+    // A booking clerk may not approve: the page says so plainly.
+    const clerk = await suite.signedIn('booking-clerk');
+    await clerk.page.goto(requestUrl);
+    await waitForHeading(clerk.page, 'You do not have access');
+    expect(await clerk.page.getByRole('table').count()).toBe(0);
+    await expectAxeClean(clerk.page);
+
+    // Approved: the result shows what was actually done.
+    await page.getByLabel('Yes, approve it').check();
+    await page.getByLabel('Reason for your decision').fill('Leave agreed');
+    await page.getByRole('button', { name: 'Save the decision' }).click();
+    await waitForHeading(page, `${name} – Change approved`);
+    const proposedAt = /^Rebook (.+? on \d+ \w+ \d{4})/.exec(proposal!)![1]!;
+    const done = await page.getByRole('table', { name: 'Patients rebooked' }).locator('tbody tr').innerText();
+    expect(done.split('\t')[1]).toBe(proposedAt);
+    await expectAxeClean(page);
   });
 });

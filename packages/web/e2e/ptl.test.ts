@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import type { PtlPage, PtlRow } from '@pathflow/core';
@@ -307,6 +308,184 @@ describe('the patient tracking list', () => {
     // The server says no too.
     const answer = await t.context.request.get(`${suite.h.baseUrl}/api/v1/ptl`);
     expect(answer.status()).toBe(403);
+  });
+
+  /** Today in London, as the server counts the list. */
+  const londonToday = () =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+
+  /**
+   * Bob's ENT pathway validated today (so not due; the two orthopaedic pathways are, at over 12 weeks), and Bob
+   * unavailable today (so his pathways are on hold). Undone afterwards: the other tests see the plain fixture.
+   */
+  const withActivity = async (run: () => Promise<void>) => {
+    const { db, fixture } = suite.h;
+    const today = londonToday();
+    await db.db.execute(
+      sql`update pathways set last_validated_on = ${today}, last_contact_on = ${today} where id = ${fixture.pathways.bobEnt}`,
+    );
+    await db.db.execute(sql`insert into patient_unavailability
+        (org_id, id, patient_id, from_date, to_date, reason, recorded_by, recorded_at)
+        values (${fixture.orgId}, gen_random_uuid(), ${fixture.patients.bob}, ${today}::date - 1, ${today}::date + 7,
+                'Holiday', 'e2e', now())`);
+    try {
+      await run();
+    } finally {
+      await db.db.execute(
+        sql`update pathways set last_validated_on = null, last_contact_on = null where id = ${fixture.pathways.bobEnt}`,
+      );
+      await db.db.execute(sql`delete from patient_unavailability where recorded_by = 'e2e'`);
+    }
+  };
+
+  const fillBreachDate = async (page: Page, day: string, month: string, year: string) => {
+    const group = page.getByRole('group', { name: /Breaches on or before/ });
+    await group.getByLabel('Day').fill(day);
+    await group.getByLabel('Month').fill(month);
+    await group.getByLabel('Year').fill(year);
+  };
+
+  it('filters by consultant, booking status, validation and breach date, kept in the address', async () => {
+    await withActivity(async () => {
+      const page = await openPtl();
+      // Every patient here has waited over 12 weeks with no validation but Bob's ENT pathway.
+      expect(await page.locator('tbody .nhsuk-tag', { hasText: 'Validation due' }).count()).toBe(2);
+
+      await apply(page, { Consultant: 'Ms Ada Surgeon' });
+      await page.getByText('Showing 1 to 2 of 2 patients').waitFor();
+      expect(new URL(page.url()).searchParams.get('consultant')).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await rowTexts(page)).every((r) => r.includes('Ada Surgeon'))).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+
+      await apply(page, { 'Booking status': 'on-hold' });
+      await page.getByText('Showing 1 to 1 of 1 patient').waitFor();
+      expect(new URL(page.url()).searchParams.get('status')).toBe('on-hold');
+      expect((await rowTexts(page))[0]).toContain(BOB);
+
+      await apply(page, { 'Booking status': 'not-booked' });
+      await page.waitForURL(/status=not-booked/);
+      await page.getByText('Showing 1 to 1 of 1 patient').waitFor();
+      expect((await rowTexts(page))[0]).toContain(ALICE);
+
+      await page.getByRole('link', { name: 'Clear filters and sort' }).click();
+      await page.getByText('Showing 1 to 3 of 3 patients').waitFor();
+      expect(new URL(page.url()).search).toBe('');
+
+      await apply(page, { Validation: 'due' });
+      await page.getByText('Showing 1 to 2 of 2 patients').waitFor();
+      expect(new URL(page.url()).searchParams.get('validation')).toBe('due');
+      expect((await rowTexts(page)).some((r) => r.includes('Ear, nose and throat'))).toBe(false);
+      await apply(page, { Validation: 'not-due' });
+      await page.waitForURL(/validation=not-due/);
+      await page.getByText('Showing 1 to 1 of 1 patient').waitFor();
+      expect((await rowTexts(page))[0]).toContain('Ear, nose and throat');
+      await apply(page, { Validation: '' });
+      await page.getByText('Showing 1 to 3 of 3 patients').waitFor();
+
+      // The 18-week breach date of a clock started on 1 September 2026 is 6 January 2027.
+      await fillBreachDate(page, '5', '1', '2027');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByRole('status').getByText('No patients match these filters.').waitFor();
+      expect(new URL(page.url()).searchParams.get('breachBy')).toBe('2027-01-05');
+      await fillBreachDate(page, '6', '1', '2027');
+      await apply(page, { 'Booking status': 'not-booked' });
+      await page.waitForURL(/breachBy=2027-01-06/);
+      await page.getByText('Showing 1 to 1 of 1 patient').waitFor();
+      const search = new URL(page.url()).searchParams;
+      expect(search.get('breachBy')).toBe('2027-01-06');
+      expect(search.get('status')).toBe('not-booked');
+      expect(await axeViolations(page)).toEqual([]);
+
+      // The Excel download takes the same filters, as the API names them.
+      const href = await page.getByRole('link', { name: 'Download as Excel' }).getAttribute('href');
+      const url = new URL(href ?? '', suite.h.baseUrl);
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        format: 'xlsx',
+        breachBy: '2027-01-06',
+        status: 'not-booked',
+        sort: 'breach-date',
+      });
+      const xlsx = await t.context.request.get(url.toString());
+      expect(xlsx.status()).toBe(200);
+      expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+
+      // A date that does not exist is refused on the page, with the NHS error summary.
+      await fillBreachDate(page, '31', '2', '2027');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      const summary = page.locator('.nhsuk-error-summary');
+      await summary.waitFor();
+      expect(await summary.innerText()).toContain('Breach date must be a real date');
+      expect(await focused(page)).toMatch(/^DIV/);
+      expect(new URL(page.url()).searchParams.get('breachBy')).toBe('2027-01-06');
+      expect(await axeViolations(page)).toEqual([]);
+    });
+  });
+
+  it("links each patient's name to their record", async () => {
+    const page = await openPtl();
+    await page.getByRole('link', { name: 'Example, Alice' }).click();
+    await page.waitForURL(/\/patients\//);
+    expect(new URL(page.url()).pathname).toBe(`/patients/${suite.h.fixture.patients.alice}`);
+  });
+
+  it('saves a view under a name, opens it, refuses a name used already, and deletes it', async () => {
+    await withActivity(async () => {
+      const page = await openPtl();
+      await page.getByRole('heading', { name: 'Your saved views' }).waitFor();
+      await page.getByText('You have no saved views.').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Nothing to save without a name.
+      await page.getByRole('button', { name: 'Save this view' }).click();
+      await page.locator('.nhsuk-error-summary').getByText('Enter a name for this view').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      await apply(page, { Specialty: '110', Validation: 'due' });
+      await page.getByText('Showing 1 to 2 of 2 patients').waitFor();
+      await page.getByLabel('Name for this view').fill('Orthopaedics to validate');
+      await page.getByRole('button', { name: 'Save this view' }).click();
+      await page
+        .getByTestId('saved-views-outcome')
+        .getByText('View saved: Orthopaedics to validate')
+        .waitFor();
+      await page.getByRole('link', { name: 'Orthopaedics to validate', exact: true }).waitFor();
+      expect(await page.getByLabel('Name for this view').inputValue()).toBe('');
+      expect(await page.locator('.nhsuk-error-summary').count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+
+      // The same name again: the server says so, by the field.
+      await page.getByLabel('Name for this view').fill('Orthopaedics to validate');
+      await page.getByRole('button', { name: 'Save this view' }).click();
+      await page
+        .locator('.nhsuk-error-summary')
+        .getByText('You already have a view called "Orthopaedics to validate"')
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Opening the view from the whole list puts its filters back in the address and the form.
+      await page.getByRole('link', { name: 'Clear filters and sort' }).click();
+      await page.getByText('Showing 1 to 3 of 3 patients').waitFor();
+      await page.getByRole('link', { name: 'Orthopaedics to validate', exact: true }).click();
+      await page.getByText('Showing 1 to 2 of 2 patients').waitFor();
+      const search = new URL(page.url()).searchParams;
+      expect(search.get('specialty')).toBe('110');
+      expect(search.get('validation')).toBe('due');
+      expect(await page.getByLabel('Validation', { exact: true }).inputValue()).toBe('due');
+
+      // Another user does not see it.
+      const other = await suite.signedIn('team-leader');
+      await other.page.getByRole('link', { name: 'View the patient tracking list' }).click();
+      await other.page.getByText('You have no saved views.').waitFor();
+
+      await page.getByRole('button', { name: 'Delete view Orthopaedics to validate' }).click();
+      await page
+        .getByTestId('saved-views-outcome')
+        .getByText('View deleted: Orthopaedics to validate')
+        .waitFor();
+      await page.getByText('You have no saved views.').waitFor();
+      expect(await focused(page)).toBe('H2: Your saved views');
+      expect(await axeViolations(page)).toEqual([]);
+    });
   });
 
   it('takes a screenshot', async () => {

@@ -24,6 +24,11 @@ import { WorklistPage } from './pages/referrals/worklist-page';
 import { SignInPage } from './pages/sign-in-page';
 import { TaskPage } from './pages/tasks/task-page';
 import { TasksPage } from './pages/tasks/tasks-page';
+import { PatientPage } from './pages/patients/patient-page';
+import { PathwayPage } from './pages/patients/pathway-page';
+import { FindSlotPage } from './pages/booking/find-slot-page';
+import { ReceptionPage } from './pages/reception/reception-page';
+import { DashboardPage } from './pages/dashboard/dashboard-page';
 
 /** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
 export function createRouter() {
@@ -62,6 +67,11 @@ export function createRouter() {
                 { path: 'print-batches', element: <PrintBatchesPage /> },
                 { path: 'print-batches/:id', element: <PrintBatchPage /> },
                 { path: 'access-policy', element: <AccessPolicyPage /> },
+                { path: 'patients/:id', element: <PatientPage /> },
+                { path: 'pathways/:id', element: <PathwayPage /> },
+                { path: 'pathways/:id/book', element: <FindSlotPage /> },
+                { path: 'reception', element: <ReceptionPage /> },
+                { path: 'dashboard', element: <DashboardPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -9,6 +9,16 @@ export const PTL_SORTS = ['breach-date', 'weeks-waited', 'priority'] as const;
 /** breach-date: earliest breach first; weeks-waited: longest wait first; priority: two-week-wait, urgent, routine, then longest wait. */
 export type PtlSort = (typeof PTL_SORTS)[number];
 
+/**
+ * Where a pathway on the PTL stands for the booking team (a partition of the list, read on the day):
+ * - booked: it has a booked appointment;
+ * - not-booked: no booked appointment and the patient is not unavailable today: to book;
+ * - on-hold: no booked appointment and the patient has said they are unavailable today (a recorded period of
+ *   unavailability covers today), so it waits until they are available again.
+ */
+export const PTL_STATUSES = ['not-booked', 'booked', 'on-hold'] as const;
+export type PtlStatus = (typeof PTL_STATUSES)[number];
+
 export interface PtlQuery {
   specialty?: string;
   clinicianId?: string;
@@ -18,9 +28,34 @@ export interface PtlQuery {
   maxWeeks?: number;
   /** Only pathways whose 18-week breach date is on or before this date (YYYY-MM-DD). */
   breachBy?: string;
+  status?: PtlStatus;
+  /** true: only pathways due (or overdue) for waiting-list validation today, by core's `validationDue`. */
+  validationDue?: boolean;
   sort?: PtlSort;
   limit?: number;
   offset?: number;
+}
+
+/** The PTL filters and sort a saved view holds (PtlQuery without paging), as a query string. */
+export type PtlViewQuery = Omit<PtlQuery, 'limit' | 'offset'>;
+
+/** A signed-in user's own saved PTL view: `GET/POST /api/v1/saved-views`, `DELETE /api/v1/saved-views/:id`. */
+export interface SavedView {
+  id: string;
+  /** 1–60 characters, unique among the user's views. */
+  name: string;
+  /** The query string of GET /api/v1/ptl (without limit and offset), e.g. `specialty=110&status=not-booked`. */
+  query: string;
+  createdAt: string;
+}
+
+export interface SavedViewList {
+  views: SavedView[];
+}
+
+export interface NewSavedView {
+  name: string;
+  query: string;
 }
 
 export interface PtlBreachDates {

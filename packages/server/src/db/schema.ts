@@ -278,6 +278,13 @@ export const pathways = pgTable(
     index('pathways_ptl_all_idx')
       .on(t.orgId, t.rttPeriodStart)
       .where(sql`status = 'open' and rtt_running`),
+    // The PTL filtered by consultant or by priority, in clock-start order, and counted (index-only).
+    index('pathways_ptl_clinician_idx')
+      .on(t.orgId, t.clinicianId, t.rttPeriodStart)
+      .where(sql`status = 'open' and rtt_running`),
+    index('pathways_ptl_priority_idx')
+      .on(t.orgId, t.priority, t.rttPeriodStart)
+      .where(sql`status = 'open' and rtt_running`),
     index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
     index('pathways_patient_idx').on(t.orgId, t.patientId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
@@ -688,6 +695,10 @@ export const appointments = pgTable(
     index('appointments_slot_idx').on(t.orgId, t.slotId),
     index('appointments_patient_idx').on(t.orgId, t.patientId, t.startsAt),
     index('appointments_pathway_idx').on(t.orgId, t.pathwayId),
+    // Whether a pathway has a booked appointment (the PTL's status filter), without reading the rows.
+    index('appointments_booked_pathway_idx')
+      .on(t.orgId, t.pathwayId)
+      .where(sql`status = 'booked'`),
     foreignKey({ columns: [t.orgId, t.slotId], foreignColumns: [slots.orgId, slots.id] }),
     foreignKey({ columns: [t.orgId, t.pathwayId], foreignColumns: [pathways.orgId, pathways.id] }),
   ],
@@ -1258,5 +1269,27 @@ export const scheduledJobs = pgTable(
       .on(t.dueAt)
       .where(sql`status = 'pending'`),
     check('scheduled_jobs_status_ck', sql`status in ('pending', 'done', 'failed', 'cancelled')`),
+  ],
+);
+
+/**
+ * A member of staff's own saved views of the PTL (or a machine client's): a name and the query string of
+ * `GET /api/v1/ptl` it stands for (filters and sort, no paging). `user_id` is the principal's id: the staff
+ * user's id, or the OAuth client's id. Names are unique per user.
+ */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    userId: text('user_id').notNull(),
+    name: text('name').notNull(),
+    query: text('query').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('saved_views_user_name_uq').on(t.orgId, t.userId, t.name),
+    check('saved_views_name_ck', sql`char_length(name) between 1 and 60`),
   ],
 );

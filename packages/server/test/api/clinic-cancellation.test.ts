@@ -4,7 +4,8 @@
  * the earliest suitable slots (patients already cancelled once by the hospital first, then by priority and
  * breach date); a patient who cannot be rebooked by the 18-week breach date is escalated; a reduction keeps
  * the first N slots; with less notice nothing changes until a service manager approves; bad input writes
- * nothing.
+ * nothing. A preview (of a cancellation, or of a request waiting for approval) shows exactly what applying
+ * then does, and changes nothing but its own audit rows.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -419,5 +420,300 @@ describe.each(ENGINES)('clinic cancellation on %s', (engine) => {
     const refused = await post(url, { date: '2027-01-25', reason: REASON }, asClinician);
     expect(refused.statusCode).toBe(403);
     expect((await get(`/clinics/${randomUUID()}/escalations`)).statusCode).toBe(404);
+  });
+
+  interface PreviewPatient {
+    appointmentId: string;
+    pathwayId: string;
+    patientId: string;
+    givenName: string;
+    familyName: string;
+    nhsNumber: string;
+    current: { startsAt: string; endsAt: string; clinicName: string };
+    breachDate: string | null;
+    outcome: string;
+    proposed: {
+      slotId: string;
+      startsAt: string;
+      sessionDate: string;
+      clinicId: string;
+      clinicName: string;
+      clinician: string | null;
+      location: string;
+    } | null;
+    escalationReason: string | null;
+    letter: string | null;
+  }
+  interface Preview {
+    needsApproval: boolean;
+    cancelledSlots: number;
+    keptSlots: number;
+    cancelledAppointments: number;
+    patients: PreviewPatient[];
+  }
+
+  /** Everything a change could touch, as one digest per table, and the audit rows counted. */
+  const TRACKED = [
+    'slots',
+    'slot_holds',
+    'appointments',
+    'communications',
+    'tasks',
+    'task_events',
+    'support_requests',
+    'scheduled_jobs',
+    'clinic_change_requests',
+    'clinic_template_versions',
+    'short_notice_offers',
+    'short_notice_candidates',
+    'pathways',
+    'rtt_events',
+  ] as const;
+  const snapshot = async () => {
+    const digests: Record<string, string | null> = {};
+    for (const table of TRACKED) {
+      const [row] = await queryRows<{ digest: string | null }>(
+        suite.h.db.db,
+        sql`select md5(string_agg(t::text, ',' order by t::text)) as digest from ${sql.identifier(table)} t`,
+      );
+      digests[table] = row!.digest;
+    }
+    const [audit] = await queryRows<{ n: number }>(
+      suite.h.db.db,
+      sql`select count(*)::int as n from audit_log`,
+    );
+    return { digests, audit: audit!.n };
+  };
+  const lettersAbout = (ids: string[]) =>
+    suite.h.db.db
+      .select()
+      .from(communications)
+      .where(
+        and(
+          inArray(communications.appointmentId, ids),
+          inArray(communications.kind, ['appointment-moved', 'appointment-cancelled']),
+        ),
+      );
+
+  it('previews a cancellation exactly as applying then does it, and the preview changes nothing', async () => {
+    const clinic = await createClinic();
+    // Clock start 1 September: breach date 6 January, rebooked into the earliest slot.
+    const early = await addPathway(clinic.clinicianId, {
+      clockStartDate: '2026-09-01',
+      rttPeriodStart: '2026-09-01',
+      referralReceivedDate: '2026-09-01',
+    });
+    const routine = await addPathway(clinic.clinicianId);
+    // Clock start 25 July: breach date 29 November, before the first free slot: escalated.
+    const breacher = await addPathway(clinic.clinicianId, {
+      clockStartDate: '2026-07-25',
+      rttPeriodStart: '2026-07-25',
+      referralReceivedDate: '2026-07-25',
+    });
+    const other = await addPathway(clinic.clinicianId);
+    const nov30 = await slotsOn(clinic.id, '2026-11-30');
+    await book(nov30[0]!.id, other);
+    const feb1 = await slotsOn(clinic.id, '2027-02-01');
+    const old = {
+      early: await book(feb1[0]!.id, early),
+      routine: await book(feb1[1]!.id, routine),
+      breacher: await book(feb1[2]!.id, breacher),
+    };
+    const body = { date: '2027-02-01', reason: REASON };
+
+    const before = await snapshot();
+    const res = await post(`/clinics/${clinic.id}/sessions/cancel/preview`, body);
+    expect(res.statusCode, res.body).toBe(200);
+    const preview = res.json<Preview>();
+    expect(preview).toMatchObject({
+      needsApproval: false,
+      sessionDate: '2027-02-01',
+      sessionIndex: null,
+      cancelledSlots: 3,
+      keptSlots: 0,
+      cancelledAppointments: 3,
+    });
+    // In appointment order: each patient with their proposal and letter.
+    expect(
+      preview.patients.map((p) => [
+        p.appointmentId,
+        p.pathwayId,
+        p.outcome,
+        p.proposed?.slotId ?? null,
+        p.letter,
+      ]),
+    ).toEqual([
+      [old.early, early, 'rebooked', nov30[1]!.id, 'appointment-moved'],
+      [old.routine, routine, 'rebooked', nov30[2]!.id, 'appointment-moved'],
+      [old.breacher, breacher, 'escalated', null, 'appointment-cancelled'],
+    ]);
+    const [first, , third] = preview.patients;
+    expect(first).toMatchObject({
+      familyName: expect.stringMatching(/^Patient\d+$/),
+      nhsNumber: expect.stringMatching(/^\d{10}$/),
+      current: { startsAt: feb1[0]!.startsAt, clinicName: expect.stringMatching(/^Knee clinic/) },
+      breachDate: '2027-01-06',
+      proposed: {
+        startsAt: nov30[1]!.startsAt,
+        sessionDate: '2026-11-30',
+        clinicId: clinic.id,
+        clinician: expect.stringMatching(/^Dr Test Clinician\d+$/),
+        location: 'Outpatients A',
+      },
+      escalationReason: null,
+    });
+    expect(third!.escalationReason).toMatch(/after the 18-week breach date \(2026-11-29\)/);
+
+    // Nothing changed but the read's audit rows: one for the clinic, one per patient shown.
+    const after = await snapshot();
+    expect(after.digests).toEqual(before.digests);
+    expect(after.audit).toBe(before.audit + 4);
+    const reads = await auditRows('ClinicChange.preview', [clinic.id, ...Object.values(old)]);
+    expect(
+      reads
+        .map((r) => r.patientId)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(preview.patients.map((p) => p.patientId).sort());
+    expect(await auditRows('ClinicSession.cancel', [clinic.id])).toHaveLength(0);
+    expect(await auditRows('Appointment.escalated', [old.breacher])).toHaveLength(0);
+
+    // A second preview proposes the same (the first left nothing behind).
+    const again = await post(`/clinics/${clinic.id}/sessions/cancel/preview`, body);
+    expect(again.json<Preview>().patients).toEqual(preview.patients);
+
+    // Applying does what the preview said.
+    const applied = await post(`/clinics/${clinic.id}/sessions/cancel`, body);
+    expect(applied.statusCode, applied.body).toBe(201);
+    const result = applied.json<{ rebooked: Rebooked[]; escalated: { appointmentId: string }[] }>();
+    const displaced = [
+      ...result.rebooked.map((r) => r.replacesId),
+      ...result.escalated.map((e) => e.appointmentId),
+    ];
+    expect(displaced.sort()).toEqual(preview.patients.map((p) => p.appointmentId).sort());
+    for (const p of preview.patients) {
+      const moved = result.rebooked.find((r) => r.replacesId === p.appointmentId);
+      if (p.outcome === 'rebooked') {
+        expect(moved, p.appointmentId).toBeDefined();
+        expect(moved!.to).toBe(p.proposed!.startsAt);
+        expect((await appointment(moved!.appointmentId)).slotId).toBe(p.proposed!.slotId);
+        const letters = await lettersAbout([p.appointmentId, moved!.appointmentId]);
+        expect(letters.map((l) => l.kind)).toEqual([p.letter]);
+      } else {
+        expect(moved).toBeUndefined();
+        expect(result.escalated.map((e) => e.appointmentId)).toContain(p.appointmentId);
+        const letters = await lettersAbout([p.appointmentId]);
+        expect(letters.map((l) => l.kind)).toEqual([p.letter]);
+      }
+    }
+
+    // Once applied there is nothing left to preview.
+    const gone = await post(`/clinics/${clinic.id}/sessions/cancel/preview`, body);
+    expect(gone.statusCode).toBe(400);
+    expect(gone.json().errors.map((e: { field: string }) => e.field)).toEqual(['/body/date']);
+  });
+
+  it('previews a short-notice cancellation, and the request waiting for approval, as approving then does it', async () => {
+    const clinic = await createClinic();
+    const a = await addPathway(clinic.clinicianId, {
+      clockStartDate: '2026-09-15',
+      rttPeriodStart: '2026-09-15',
+    });
+    const b = await addPathway(clinic.clinicianId);
+    const c = await addPathway(clinic.clinicianId);
+    const dec21 = await slotsOn(clinic.id, '2026-12-21');
+    const kept = await book(dec21[0]!.id, c);
+    const oldA = await book(dec21[1]!.id, a);
+    const oldB = await book(dec21[2]!.id, b);
+    const body = { date: '2026-12-21', reason: REASON, keepSlots: 1 };
+    const nov30 = await slotsOn(clinic.id, '2026-11-30');
+
+    const res = await post(`/clinics/${clinic.id}/sessions/cancel/preview`, body);
+    expect(res.statusCode, res.body).toBe(200);
+    const preview = res.json<Preview>();
+    expect(preview).toMatchObject({
+      needsApproval: true,
+      cancelledSlots: 2,
+      keptSlots: 1,
+      cancelledAppointments: 2,
+    });
+    expect(preview.patients.map((p) => [p.appointmentId, p.outcome, p.proposed?.slotId])).toEqual([
+      [oldA, 'rebooked', nov30[0]!.id],
+      [oldB, 'rebooked', nov30[1]!.id],
+    ]);
+
+    const sent = await post(`/clinics/${clinic.id}/sessions/cancel`, body);
+    expect(sent.statusCode, sent.body).toBe(202);
+    const { requestId } = sent.json<{ requestId: string }>();
+
+    // The service manager sees the same proposals before deciding; a booking clerk may not.
+    const before = await snapshot();
+    const url = `/clinic-change-requests/${requestId}/preview`;
+    expect((await get(url)).statusCode).toBe(403);
+    const forManager = await get(url, suite.manager);
+    expect(forManager.statusCode, forManager.body).toBe(200);
+    const requestPreview = forManager.json<{
+      request: { id: string; status: string };
+      cancellation: object;
+      version: null;
+      patients: PreviewPatient[];
+    }>();
+    expect(requestPreview).toMatchObject({
+      request: { id: requestId, status: 'requested', kind: 'cancel-session' },
+      cancellation: { sessionDate: '2026-12-21', cancelledSlots: 2, keptSlots: 1, cancelledAppointments: 2 },
+      version: null,
+    });
+    expect(requestPreview.patients).toEqual(preview.patients);
+    const after = await snapshot();
+    expect(after.digests).toEqual(before.digests);
+    // The refusal of the clerk, and the manager's read (the clinic and two patients).
+    expect(after.audit).toBe(before.audit + 1 + 3);
+    for (const id of [kept, oldA, oldB]) expect((await appointment(id)).status).toBe('booked');
+
+    const approved = await post(
+      `/clinic-change-requests/${requestId}/decision`,
+      { approve: true, reason: 'Leave agreed' },
+      suite.manager,
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    const cancellation = approved.json<{ cancellation: { rebooked: Rebooked[]; escalated: unknown[] } }>()
+      .cancellation;
+    expect(cancellation.escalated).toEqual([]);
+    expect(cancellation.rebooked.map((r) => [r.replacesId, r.to])).toEqual(
+      requestPreview.patients.map((p) => [p.appointmentId, p.proposed!.startsAt]),
+    );
+    for (const [i, r] of cancellation.rebooked.entries()) {
+      expect((await appointment(r.appointmentId)).slotId).toBe(requestPreview.patients[i]!.proposed!.slotId);
+    }
+    // Decided: there is nothing left to preview.
+    const decided = await get(url, suite.manager);
+    expect(decided.statusCode).toBe(409);
+    expect((await get(`/clinic-change-requests/${randomUUID()}/preview`, suite.manager)).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('refuses a preview of bad input as applying would, and writes nothing', async () => {
+    const clinic = await createClinic();
+    const before = await snapshot();
+    const url = `/clinics/${clinic.id}/sessions/cancel/preview`;
+    const cases: [string, object, number, string | null][] = [
+      [`/clinics/${randomUUID()}/sessions/cancel/preview`, { date: '2027-01-25', reason: REASON }, 404, null],
+      [url, { date: '2027-01-26', reason: REASON }, 400, '/body/date'],
+      [url, { date: '2026-11-16', reason: REASON }, 400, '/body/date'],
+      [url, { date: '2027-01-25', reason: REASON, keepSlots: 3 }, 400, '/body/keepSlots'],
+      [url, { date: '2027-01-25', reason: REASON, sessionIndex: 1 }, 400, '/body/sessionIndex'],
+      [url, { date: '2027-01-25' }, 400, '/body/reason'],
+    ];
+    for (const [target, payload, status, field] of cases) {
+      const res = await post(target, payload);
+      expect(res.statusCode, `${JSON.stringify(payload)} ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      if (field) expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect(await snapshot()).toEqual(before);
+    const asClinician = await suite.h.signIn('clinician');
+    const refused = await post(url, { date: '2027-01-25', reason: REASON }, asClinician);
+    expect(refused.statusCode).toBe(403);
   });
 });

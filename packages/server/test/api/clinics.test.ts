@@ -62,6 +62,8 @@ interface SlotJson {
   booked: number;
   held: number;
   status: string;
+  attended: number;
+  dna: number;
 }
 
 describe.each(ENGINES)('clinics on %s', (engine) => {
@@ -113,7 +115,7 @@ describe.each(ENGINES)('clinics on %s', (engine) => {
     )[0]!.n;
 
   /** Books the fixture's pathway into a slot directly: an appointment, and `booked` raised. */
-  const bookDirectly = async (slot: SlotJson): Promise<string> => {
+  const bookDirectly = async (slot: SlotJson, status = 'booked'): Promise<string> => {
     const id = randomUUID();
     await h.db.db.insert(appointments).values({
       orgId: h.fixture.orgId,
@@ -124,7 +126,7 @@ describe.each(ENGINES)('clinics on %s', (engine) => {
       startsAt: new Date(slot.startsAt),
       endsAt: new Date(slot.endsAt),
       slotType: slot.slotType,
-      status: 'booked',
+      status,
       offeredOn: '2026-11-23',
       noticeDays: 49,
       reasonableOffer: true,
@@ -207,6 +209,26 @@ describe.each(ENGINES)('clinics on %s', (engine) => {
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json().errors[0].field).toBe('/query/to');
     h.clock.set(NOW);
+  });
+
+  it('counts each slot’s appointments attended and not attended (DNA), without patient details', async () => {
+    const clinic = await createClinic();
+    const day = await slotsOf(clinic.id, '2026-11-30', '2026-11-30');
+    expect(day.map((s) => [s.attended, s.dna])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    await bookDirectly(day[0]!, 'attended');
+    await bookDirectly(day[1]!, 'dna');
+    await bookDirectly(day[2]!, 'booked');
+    const held = await slotsOf(clinic.id, '2026-11-30', '2026-11-30');
+    expect(held.map((s) => [s.booked, s.attended, s.dna])).toEqual([
+      [1, 1, 0],
+      [1, 0, 1],
+      [1, 0, 0],
+    ]);
+    expect(JSON.stringify(held)).not.toContain(h.fixture.patients.alice);
   });
 
   it('refuses an invalid template with /body paths, and unknown records, writing nothing', async () => {

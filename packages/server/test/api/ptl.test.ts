@@ -354,6 +354,11 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
     ['minWeeks=20&maxWeeks=10', '/query/minWeeks'],
     ['breachBy=2026-02-30x', '/query/breachBy'],
     ['priority=soon', '/query/priority'],
+    ['status=paused', '/query/status'],
+    ['status=', '/query/status'],
+    ['validationDue=maybe', '/query/validationDue'],
+    ['clinicianId=ada', '/query/clinicianId'],
+    ['status=booked&validationDue=true&priority=later', '/query/priority'],
   ])('refuses %s with a 400 naming %s', async (query, field) => {
     const res = await get(`/api/v1/ptl?${query}`);
     expect(res.statusCode, res.body).toBe(400);
@@ -480,5 +485,168 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
       const res = await get(url, flow);
       expect(res.statusCode, url).toBe(403);
     }
+  });
+
+  /**
+   * The status and validation-due filters, on the seeded list made busier: a quarter of the pathways given an
+   * appointment (some since cancelled), validations and contacts of every kind the rule distinguishes (before a
+   * milestone, after it, after today, before the clock start), and patients unavailable today, formerly, or
+   * in a period since withdrawn.
+   */
+  describe('status and validation due', () => {
+    let busy: PtlRow[];
+    let unavailableToday: Set<string>;
+
+    beforeAll(async () => {
+      const org = h.orgId;
+      await h.db.db.execute(sql`
+        update pathways set
+          last_validated_on = case abs(hashtext(id::text)) % 7
+            when 0 then rtt_period_start + 84 when 1 then rtt_period_start + 190 when 2 then rtt_period_start + 370
+            when 3 then rtt_period_start + 40 when 4 then ${TODAY}::date + 3 when 5 then rtt_period_start + 83
+            else null end,
+          last_contact_on = case abs(hashtext(id::text || 'contact')) % 6
+            when 0 then ${TODAY}::date - 30 when 1 then ${TODAY}::date - 84 when 2 then rtt_period_start - 5
+            when 3 then ${TODAY}::date + 2 when 4 then ${TODAY}::date - 85 else null end
+        where org_id = ${org} and status = 'open' and rtt_running`);
+      await h.db.db.execute(sql`
+        with p as (select id, patient_id, row_number() over (order by id) as rn from pathways
+                    where org_id = ${org} and status = 'open' and rtt_running),
+             s as (select id, starts_at, ends_at, slot_type, row_number() over (order by id) as rn from slots
+                    where org_id = ${org} and status = 'open')
+        insert into appointments (org_id, id, slot_id, pathway_id, patient_id, starts_at, ends_at, slot_type,
+                                  status, offered_on, notice_days, reasonable_offer, booked_by, booked_at)
+        select ${org}, gen_random_uuid(), s.id, p.id, p.patient_id, s.starts_at, s.ends_at, s.slot_type,
+               case when p.rn % 12 = 0 then 'cancelled' else 'booked' end, ${TODAY}, 21, true, 'ptl-test', now()
+          from p join s on s.rn = p.rn where p.rn % 4 = 0`);
+      await h.db.db.execute(sql`
+        with q as (select patient_id, row_number() over (order by patient_id) as rn
+                     from (select distinct patient_id from pathways
+                            where org_id = ${org} and status = 'open' and rtt_running) d)
+        insert into patient_unavailability (org_id, id, patient_id, from_date, to_date, reason, recorded_by,
+                                            recorded_at, removed_by, removed_at)
+        select ${org}, gen_random_uuid(), patient_id,
+               case rn % 10 when 1 then ${TODAY}::date - 3 when 2 then ${TODAY}::date when 3 then ${TODAY}::date - 20
+                            when 4 then ${TODAY}::date - 3 else ${TODAY}::date + 1 end,
+               case rn % 10 when 1 then ${TODAY}::date + 10 when 2 then ${TODAY}::date when 3 then ${TODAY}::date - 1
+                            when 4 then ${TODAY}::date + 10 else ${TODAY}::date + 9 end,
+               'Holiday', 'ptl-test', now(),
+               case when rn % 10 = 4 then 'ptl-test' end, case when rn % 10 = 4 then now() end
+          from q where rn % 10 in (1, 2, 3, 4, 5)`);
+      const periods = await queryRows<{ patient_id: string; from: string; to: string; removed: boolean }>(
+        h.db.db,
+        sql`select patient_id, to_char(from_date, 'YYYY-MM-DD') as "from", to_char(to_date, 'YYYY-MM-DD') as "to",
+                   removed_at is not null as removed
+              from patient_unavailability where org_id = ${org}`,
+      );
+      unavailableToday = new Set(
+        periods.filter((p) => !p.removed && p.from <= TODAY && p.to >= TODAY).map((p) => p.patient_id),
+      );
+      busy = (await everything('sort=breach-date')).rows;
+    }, 120_000);
+
+    const check = async (query: string, keep: (r: PtlRow) => boolean) => {
+      const expected = busy.filter(keep);
+      expect(expected.length, `${query} selects something`).toBeGreaterThan(0);
+      expect(expected.length, `${query} leaves something out`).toBeLessThan(busy.length);
+      const got = await everything(`sort=breach-date&${query}`);
+      expect(got.total, query).toBe(expected.length);
+      expect(
+        got.rows.map((r) => r.pathwayId),
+        query,
+      ).toEqual(expected.map((r) => r.pathwayId));
+      // A page and its count: the total of a short page agrees with the count of a full one.
+      const first = await page(`sort=breach-date&${query}&limit=7`);
+      expect(first.total, `${query} counted`).toBe(expected.length);
+      return expected;
+    };
+
+    it('finds exactly the pathways core says are due for validation, and the rest', async () => {
+      const validated = busy.filter((r) => r.validation.lastContact !== null);
+      expect(validated.length).toBeGreaterThan(busy.length / 2);
+      // The SQL filter against core's rule, recomputed here from each pathway's stored dates.
+      const stored = await queryRows<{ id: string; v: string | null; c: string | null }>(
+        h.db.db,
+        sql`select id, to_char(last_validated_on, 'YYYY-MM-DD') as v, to_char(last_contact_on, 'YYYY-MM-DD') as c
+              from pathways where org_id = ${h.orgId} and status = 'open' and rtt_running`,
+      );
+      const byId = new Map(stored.map((r) => [r.id, r]));
+      const dueByCore = (r: PtlRow) => {
+        const d = byId.get(r.pathwayId)!;
+        return validationDue({
+          clockStart: r.clockStart,
+          lastValidatedOn: d.v,
+          lastContactOn: d.c,
+          asOf: TODAY,
+        }).due;
+      };
+      const due = await check('validationDue=true', dueByCore);
+      const notDue = await check('validationDue=false', (r) => !dueByCore(r));
+      expect(due.length + notDue.length).toBe(busy.length);
+      // Both sides hold pathways whose validation or contact changed the answer.
+      expect(due.filter((r) => r.validation.lastContact !== null).length).toBeGreaterThan(0);
+      expect(notDue.filter((r) => r.daysWaited >= 84).length).toBeGreaterThan(0);
+      // Each row says the same as the filter that chose it.
+      expect(due.every((r) => r.validation.due)).toBe(true);
+      expect(notDue.every((r) => !r.validation.due)).toBe(true);
+    });
+
+    it('filters by status: booked, not booked, and on hold while the patient is unavailable today', async () => {
+      const booked = await check('status=booked', (r) => r.appointment !== null);
+      const toBook = await check(
+        'status=not-booked',
+        (r) => r.appointment === null && !unavailableToday.has(r.patient.id),
+      );
+      const onHold = await check(
+        'status=on-hold',
+        (r) => r.appointment === null && unavailableToday.has(r.patient.id),
+      );
+      expect(booked.length + toBook.length + onHold.length).toBe(busy.length);
+      expect(booked.every((r) => r.nextAction.label === 'Attend appointment')).toBe(true);
+      // A cancelled appointment does not count as booked.
+      const [cancelled] = await queryRows<{ n: number }>(
+        h.db.db,
+        sql`select count(*)::int as n from appointments where org_id = ${h.orgId} and status = 'cancelled'`,
+      );
+      expect(cancelled!.n).toBeGreaterThan(0);
+    });
+
+    it('combines the new filters with each other and with the others', async () => {
+      const specialty = busy[0]!.specialty.code;
+      const clinician = busy.find((r) => r.clinician !== null)!.clinician!.id;
+      await check(
+        `status=not-booked&validationDue=true`,
+        (r) => r.appointment === null && !unavailableToday.has(r.patient.id) && r.validation.due,
+      );
+      await check(
+        `specialty=${specialty}&status=booked&validationDue=false`,
+        (r) => r.specialty.code === specialty && r.appointment !== null && !r.validation.due,
+      );
+      await check(
+        `priority=routine&minWeeks=12&validationDue=true&breachBy=2027-02-28`,
+        (r) =>
+          r.priority === 'routine' &&
+          r.weeksWaited >= 12 &&
+          r.validation.due &&
+          r.breachDates['18'] <= '2027-02-28',
+      );
+      const byConsultant = busy.filter((r) => r.clinician?.id === clinician);
+      expect(byConsultant.length).toBeGreaterThan(2);
+      const got = await everything(`sort=priority&clinicianId=${clinician}&status=not-booked`);
+      expect(got.rows.map((r) => r.pathwayId).sort()).toEqual(
+        byConsultant
+          .filter((r) => r.appointment === null && !unavailableToday.has(r.patient.id))
+          .map((r) => r.pathwayId)
+          .sort(),
+      );
+    });
+
+    it('exports with the new filters', async () => {
+      const res = await get('/api/v1/ptl/export?format=csv&status=booked&validationDue=true');
+      expect(res.statusCode, res.body).toBe(200);
+      const records = parse<Record<string, string>>(res.rawPayload, { bom: true, columns: true });
+      expect(records).toHaveLength(busy.filter((r) => r.appointment !== null && r.validation.due).length);
+      expect(new Set(records.map((r) => r['Next action']))).toEqual(new Set(['Attend appointment']));
+    });
   });
 });

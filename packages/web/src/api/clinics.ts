@@ -108,6 +108,75 @@ export interface Slot {
   held: number;
   /** open, cancelled or removed. */
   status: string;
+  /** Appointments in the slot attended, and not attended (DNA), once the clinic is held. */
+  attended: number;
+  dna: number;
+}
+
+/** What a clinic change would do to one booked patient (`…/preview`): nothing is changed to find out. */
+export interface PreviewPatient {
+  appointmentId: string;
+  pathwayId: string;
+  patientId: string;
+  title: string | null;
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+  current: { startsAt: string; endsAt: string; clinicName: string };
+  breachDate: string | null;
+  /** rebooked into `proposed`, escalated (not rebooked by the breach date), or already booked elsewhere. */
+  outcome: 'rebooked' | 'escalated' | 'already-booked';
+  proposed: {
+    slotId: string;
+    startsAt: string;
+    endsAt: string;
+    sessionDate: string;
+    clinicId: string;
+    clinicName: string;
+    clinician: string | null;
+    serviceName: string | null;
+    location: string;
+  } | null;
+  escalationReason: string | null;
+  letter: 'appointment-moved' | 'appointment-cancelled' | null;
+}
+
+/** The counts of a session cancellation, previewed or applied. */
+export interface CancellationCounts {
+  sessionDate: string;
+  sessionIndex: number | null;
+  cancelledSlots: number;
+  keptSlots: number;
+  cancelledAppointments: number;
+}
+
+/** `POST /clinics/:id/sessions/cancel/preview`. */
+export interface CancelPreview extends CancellationCounts {
+  /** Less than 6 weeks' notice: applying sends it to a service manager. */
+  needsApproval: boolean;
+  patients: PreviewPatient[];
+}
+
+/** `GET /clinic-change-requests/:id/preview`: what approving the request now would do. */
+export interface RequestPreview {
+  request: ChangeRequest;
+  cancellation: CancellationCounts | null;
+  version: {
+    version: number;
+    created: number;
+    removed: number;
+    kept: number;
+    displacedAppointments: number;
+  } | null;
+  patients: PreviewPatient[];
+}
+
+/** The body of a session cancellation or reduction, and of its preview. */
+export interface CancelBody {
+  date: string;
+  sessionIndex?: number;
+  keepSlots?: number;
+  reason: string;
 }
 
 export interface InTurnPatient {
@@ -141,6 +210,11 @@ export interface UtilisationRow {
   clinic: { id: string; name: string; clinician: string | null; serviceName: string | null } | null;
   places: number;
   booked: number;
+  /** Open slots, places still free, appointments not attended and cancelled places (counts only). */
+  slots?: number;
+  unbooked?: number;
+  dna?: number;
+  cancelled?: number;
   percentBooked: number | null;
   underBooked: boolean;
   overBooked: boolean;
@@ -170,10 +244,16 @@ export const createClinic = (body: NewClinic) =>
 export const addClinicVersion = (clinicId: string, body: VersionFields & { reason: string }) =>
   api.post<NewVersionOutcome>(`${BASE}/clinics/${id(clinicId)}/versions`, withoutNullEnd(body));
 
-export const cancelClinicSession = (
-  clinicId: string,
-  body: { date: string; sessionIndex?: number; keepSlots?: number; reason: string },
-) => api.post<CancelOutcome>(`${BASE}/clinics/${id(clinicId)}/sessions/cancel`, body);
+export const cancelClinicSession = (clinicId: string, body: CancelBody) =>
+  api.post<CancelOutcome>(`${BASE}/clinics/${id(clinicId)}/sessions/cancel`, body);
+
+/** What cancelling or reducing the session would do, without changing anything. */
+export const previewClinicCancellation = (clinicId: string, body: CancelBody) =>
+  api.post<CancelPreview>(`${BASE}/clinics/${id(clinicId)}/sessions/cancel/preview`, body);
+
+/** What approving a change request now would do, without changing anything (service managers). */
+export const getChangeRequestPreview = (requestId: string, signal?: AbortSignal) =>
+  api.get<RequestPreview>(`${BASE}/clinic-change-requests/${id(requestId)}/preview`, { signal });
 
 export const getChangeRequests = (status: 'requested' | 'approved' | 'rejected', signal?: AbortSignal) =>
   api
@@ -214,6 +294,14 @@ export const getInTurn = (slotId: string, limit: number, signal?: AbortSignal) =
 
 export const bookAppointment = (body: { slotId: string; pathwayId: string; outOfTurnReason?: string }) =>
   api.post<Appointment>(`${BASE}/appointments`, body);
+
+/** One clinic's utilisation over London dates `from` to `to` (null when it has no slots then). */
+export const getOneClinicUtilisation = (clinicId: string, from: string, to: string, signal?: AbortSignal) =>
+  api
+    .get<{
+      rows: UtilisationRow[];
+    }>(`${BASE}/utilisation?groupBy=clinic&clinicId=${id(clinicId)}&from=${from}&to=${to}`, { signal })
+    .then((a) => a.rows.find((r) => r.clinic?.id === clinicId) ?? null);
 
 /** Utilisation per clinic over the two weeks from today (the under-booking look-ahead). */
 export const getClinicUtilisation = (from: string, to: string, signal?: AbortSignal) =>

@@ -3,6 +3,7 @@ import { usePageTitle } from '../components/use-page-title';
 import { useSignedInSession } from '../session/session-context';
 import { Link } from 'react-router';
 import { AccountSummary } from './account-summary';
+import { HomeAlerts, MyWork } from './dashboard/home-work';
 import { NotInRole } from './not-in-role';
 import { ReferralsSection } from './referrals-section';
 import { WaitingListSection } from './waiting-list-section';
@@ -15,6 +16,8 @@ export function HomePage() {
       <div className="nhsuk-grid-column-two-thirds">
         <PageHeading>Home</PageHeading>
         <AccountSummary user={user} />
+        <HomeAlerts user={user} />
+        {user.permissions.includes('Task.read') ? <MyWork /> : null}
         {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
         {user.permissions.includes('Task.read') || user.permissions.includes('Communication.read') ? (
           <section aria-labelledby="work-heading">
@@ -37,6 +40,21 @@ export function HomePage() {
                   <Link to="/print-batches">Print and post letters</Link>
                 </li>
               ) : null}
+            </ul>
+          </section>
+        ) : null}
+        {user.permissions.includes('Appointment.write') ? (
+          <section aria-labelledby="booking-heading">
+            <h2 className="nhsuk-heading-m" id="booking-heading">
+              Booking and reception
+            </h2>
+            <ul className="nhsuk-list">
+              <li>
+                <Link to="/ptl">Book appointments from the patient tracking list</Link>
+              </li>
+              <li>
+                <Link to="/reception">Reception: check patients in</Link>
+              </li>
             </ul>
           </section>
         ) : null}
@@ -65,6 +83,18 @@ export function HomePage() {
                   <Link to="/allocation">Book a waiting list automatically</Link>
                 </li>
               ) : null}
+            </ul>
+          </section>
+        ) : null}
+        {user.permissions.includes('WaitingList.read') || user.permissions.includes('Clinic.read') ? (
+          <section aria-labelledby="dashboards-heading">
+            <h2 className="nhsuk-heading-m" id="dashboards-heading">
+              Dashboards
+            </h2>
+            <ul className="nhsuk-list">
+              <li>
+                <Link to="/dashboard">Dashboards: waiting times, breaches and clinic use</Link>
+              </li>
             </ul>
           </section>
         ) : null}

@@ -23,6 +23,7 @@ import {
   rescheduleInTx,
 } from './service';
 import { nextInTurn } from './in-turn';
+import { letterPreview } from './letter-preview';
 import { recordDnaDecision } from './dna';
 import { recordAttendance, recordOutcome } from './outcome';
 import { ATTENDANCE_STATUSES, CLINIC_OUTCOMES, SLOT_TYPES, SURGICAL_PRIORITIES } from '@pathflow/core';
@@ -59,6 +60,28 @@ const AppointmentSchema = Type.Object({
   ),
   bookedBy: Type.String(),
   bookedAt: Type.String({ format: 'date-time' }),
+});
+
+const LabelValue = Type.Object({ label: Type.String(), value: Type.String() });
+/** A letter's content as it is printed (core `LetterContent`). */
+const LetterSchema = Type.Object({
+  trust: Type.Object({
+    name: Type.String(),
+    department: Type.String(),
+    addressLines: Type.Array(Type.String()),
+    phone: Type.String(),
+    website: Type.String(),
+  }),
+  recipient: Type.Object({ name: Type.String(), addressLines: Type.Array(Type.String()) }),
+  date: Type.String({ format: 'date' }),
+  references: Type.Array(LabelValue),
+  heading: Type.String(),
+  paragraphs: Type.Array(Type.String()),
+  appointment: Type.Optional(Type.Array(LabelValue)),
+  preparation: Type.Optional(Type.Array(Type.String())),
+  changeOrCancel: Type.Optional(Type.String()),
+  format: Type.String(),
+  handling: Type.Optional(Type.Array(Type.String())),
 });
 
 const IdempotencyHeaders = Type.Object({
@@ -159,6 +182,44 @@ export function bookingRoutes(base: FastifyInstance, deps: RouteDeps): void {
       const ctx = contextOf(request, deps.now);
       return answerOnce(db, request, reply, ctx, 201, (tx) => bookInTx(tx, ctx, request.body));
     },
+  );
+
+  app.post(
+    '/appointments/letter-preview',
+    {
+      config: { auth: 'Appointment.write' },
+      schema: {
+        summary: 'Preview the letter booking this slot would send, without booking',
+        description:
+          "What `POST /appointments` would queue for the pathway and slot, rendered as delivery will render it: the letter (laid out as printed, in the format the patient's needs call for), the SMS and email that follow it, and the channels that would not be used and why. The slot and pathway are checked as booking checks them (closed, started, full, wrong specialty or type, already booked). Nothing is saved; audited as a read of the patient's record.",
+        tags: ['Booking'],
+        body: Type.Object({ pathwayId: Uuid, slotId: Uuid }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            pathwayId: Uuid,
+            slotId: Uuid,
+            kind: Type.Literal('appointment-booked'),
+            noticeDays: Type.Integer(),
+            reasonable: Type.Boolean({ description: 'At least 21 days’ notice (§1.5)' }),
+            recipient: Type.Object({ name: Type.String(), addressLines: Type.Array(Type.String()) }),
+            letter: Nullable(LetterSchema),
+            messages: Type.Array(
+              Type.Object({
+                channel: Type.String(),
+                format: Type.String(),
+                to: Nullable(Type.String()),
+                subject: Nullable(Type.String()),
+                body: Nullable(Type.String()),
+                missingFields: Type.Array(Type.String()),
+              }),
+            ),
+            notSent: Type.Array(Type.Object({ channel: Type.String(), reason: Type.String() })),
+          }),
+          ...bookingErrors,
+        },
+      },
+    },
+    async (request) => letterPreview(db, contextOf(request, deps.now), request.body),
   );
 
   app.get(

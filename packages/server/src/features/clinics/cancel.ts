@@ -191,6 +191,25 @@ async function applyCancellation(
   return result;
 }
 
+/** Whether cancelling the session on `date` needs a service manager's approval (less than six weeks' notice). */
+export const cancellationNeedsApproval = (ctx: RequestContext, date: string): boolean =>
+  changeNeedsApproval({ today: londonToday(ctx.now), firstAffectedDate: date });
+
+/**
+ * Applies a cancellation or reduction now, whatever the notice, inside the caller's transaction (the template
+ * locked first). Only the preview (`preview.ts`) calls it directly, in a transaction it rolls back: it is the
+ * very computation `cancelSession` and an approval run, so a preview and what applying does cannot disagree.
+ */
+export async function applyCancellationNow(
+  tx: Database,
+  ctx: RequestContext,
+  templateId: string,
+  input: CancelSessionInput,
+): Promise<ClinicCancellation> {
+  const t = await lockTemplate(tx, ctx.principal.orgId, templateId);
+  return applyCancellation(tx, ctx, t, input, null);
+}
+
 /**
  * Cancels or reduces a clinic session: applied now with six weeks' notice or more, otherwise sent to a
  * service manager as a 'cancel-session' change request (nothing changes until it is approved).

@@ -4,7 +4,7 @@
  * now, as of the day of the decision, in the decision's transaction) or rejected (nothing changes).
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { ClinicDecision, ClinicVersionApplied } from '@pathflow/core';
+import type { ClinicCancellation, ClinicDecision, ClinicVersionApplied } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { clinicChangeRequests, clinicTemplates, clinicTemplateVersions } from '../../db/schema';
 import { audit } from '../../audit/audit';
@@ -19,6 +19,69 @@ export interface DecisionInput {
   reason: string;
 }
 
+/**
+ * A change request still waiting for a decision, with its template, both locked (the template first, then the
+ * request: the same lock order as a new version). Refuses (404) an unknown request and (409) one decided.
+ */
+export async function lockRequestedChange(
+  tx: Database,
+  ctx: RequestContext,
+  requestId: string,
+): Promise<{ t: TemplateRow; request: RequestRow }> {
+  const orgId = ctx.principal.orgId;
+  const [found] = await tx
+    .select({ templateId: clinicChangeRequests.templateId })
+    .from(clinicChangeRequests)
+    .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)));
+  if (!found) throw notFound('Change request');
+  const t = await loadTemplate(tx, orgId, found.templateId, true);
+  const [request] = await tx
+    .select()
+    .from(clinicChangeRequests)
+    .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)))
+    .for('update');
+  if (request!.status !== 'requested') {
+    throw new AppError('conflict', `This change request has already been ${request!.status}`);
+  }
+  return { t, request: request! };
+}
+
+/** The version a 'new-version' request is for, still waiting for approval (else 409). */
+async function pendingVersionOf(tx: Database, orgId: string, t: TemplateRow, request: RequestRow) {
+  const [version] = await tx
+    .select()
+    .from(clinicTemplateVersions)
+    .where(
+      and(
+        eq(clinicTemplateVersions.orgId, orgId),
+        eq(clinicTemplateVersions.templateId, t.id),
+        eq(clinicTemplateVersions.version, request.version ?? -1),
+      ),
+    );
+  if (!version || version.status !== 'pending-approval') {
+    throw new AppError('conflict', 'The version this request is for is no longer waiting for approval');
+  }
+  return version;
+}
+
+/**
+ * What approving a request applies, inside the caller's transaction (the request locked by
+ * `lockRequestedChange`): the new version, or the session cancellation. The decision and the preview
+ * (`preview.ts`, in a transaction it rolls back) both call it.
+ */
+export async function applyChangeRequest(
+  tx: Database,
+  ctx: RequestContext,
+  t: TemplateRow,
+  request: RequestRow,
+): Promise<{ applied: ClinicVersionApplied | null; cancellation: ClinicCancellation | null }> {
+  if (request.kind === 'cancel-session') {
+    return { applied: null, cancellation: await applyCancelRequest(tx, ctx, t, request) };
+  }
+  const version = await pendingVersionOf(tx, ctx.principal.orgId, t, request);
+  return { applied: await applyVersion(tx, ctx, t, version), cancellation: null };
+}
+
 /** A service manager's decision on a change request: approve (the version is applied now) or reject. */
 export async function decideChangeRequest(
   db: Database,
@@ -28,37 +91,11 @@ export async function decideChangeRequest(
 ): Promise<ClinicDecision> {
   const orgId = ctx.principal.orgId;
   return db.transaction(async (tx) => {
-    const [found] = await tx
-      .select({ templateId: clinicChangeRequests.templateId })
-      .from(clinicChangeRequests)
-      .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)));
-    if (!found) throw notFound('Change request');
-    // The template first, then the request: the same lock order as a new version.
-    const t = await loadTemplate(tx, orgId, found.templateId, true);
-    const [request] = await tx
-      .select()
-      .from(clinicChangeRequests)
-      .where(and(eq(clinicChangeRequests.orgId, orgId), eq(clinicChangeRequests.id, requestId)))
-      .for('update');
-    if (request!.status !== 'requested') {
-      throw new AppError('conflict', `This change request has already been ${request!.status}`);
+    const { t, request } = await lockRequestedChange(tx, ctx, requestId);
+    if (request.kind === 'cancel-session') {
+      return decideCancelRequest(tx, ctx, t, request, input);
     }
-    if (request!.kind === 'cancel-session') {
-      return decideCancelRequest(tx, ctx, t, request!, input);
-    }
-    const [version] = await tx
-      .select()
-      .from(clinicTemplateVersions)
-      .where(
-        and(
-          eq(clinicTemplateVersions.orgId, orgId),
-          eq(clinicTemplateVersions.templateId, t.id),
-          eq(clinicTemplateVersions.version, request!.version ?? -1),
-        ),
-      );
-    if (!version || version.status !== 'pending-approval') {
-      throw new AppError('conflict', 'The version this request is for is no longer waiting for approval');
-    }
+    const version = await pendingVersionOf(tx, orgId, t, request);
     const reason = input.reason.trim();
     const status = input.approve ? 'approved' : 'rejected';
     let applied: ClinicVersionApplied | null = null;
@@ -89,8 +126,8 @@ export async function decideChangeRequest(
         templateId: t.id,
         version: version.version,
         decidedBy: ctx.principal.id,
-        requestedBy: request!.requestedBy,
-        requestReason: request!.reason,
+        requestedBy: request.requestedBy,
+        requestReason: request.reason,
         decisionReason: reason,
       },
     });

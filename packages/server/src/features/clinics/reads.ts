@@ -1,8 +1,14 @@
 /** Reading clinics: the list with their version in force, one clinic with its versions, and its slots. */
-import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { DEFAULT_HORIZON_WEEKS, daysBetween, parsePlainDate, slotHorizon } from '@pathflow/core';
 import type { Database } from '../../db/client';
-import { clinicChangeRequests, clinicTemplates, clinicTemplateVersions, slots } from '../../db/schema';
+import {
+  appointments,
+  clinicChangeRequests,
+  clinicTemplates,
+  clinicTemplateVersions,
+  slots,
+} from '../../db/schema';
 import type { RequestContext } from '../../auth/principal';
 import { AppError } from '../../errors';
 import { londonToday } from '../../clock';
@@ -94,7 +100,10 @@ export async function getClinic(db: Database, ctx: RequestContext, id: string) {
   };
 }
 
-/** A clinic's slots on London dates `from` to `to` (default today and six weeks; at most 26 weeks). */
+/**
+ * A clinic's slots on London dates `from` to `to` (default today and six weeks; at most 26 weeks), each with
+ * how its appointments went when the clinic was held: attended and did not attend (counts, no patients).
+ */
 export async function listSlots(
   db: Database,
   ctx: RequestContext,
@@ -126,6 +135,25 @@ export async function listSlots(
       ),
     )
     .orderBy(asc(slots.startsAt), asc(slots.key));
+  const attendance = await db
+    .select({
+      slotId: appointments.slotId,
+      attended: sql<number>`count(*) filter (where ${appointments.status} = 'attended')::int`,
+      dna: sql<number>`count(*) filter (where ${appointments.status} = 'dna')::int`,
+    })
+    .from(appointments)
+    .innerJoin(slots, and(eq(slots.orgId, appointments.orgId), eq(slots.id, appointments.slotId)))
+    .where(
+      and(
+        eq(appointments.orgId, orgId),
+        eq(slots.templateId, id),
+        gte(slots.sessionDate, from),
+        lte(slots.sessionDate, to),
+        inArray(appointments.status, ['attended', 'dna']),
+      ),
+    )
+    .groupBy(appointments.slotId);
+  const attendanceOf = new Map(attendance.map((a) => [a.slotId, a]));
   return {
     from,
     to,
@@ -141,6 +169,8 @@ export async function listSlots(
       booked: s.booked,
       held: s.held,
       status: s.status,
+      attended: attendanceOf.get(s.id)?.attended ?? 0,
+      dna: attendanceOf.get(s.id)?.dna ?? 0,
     })),
   };
 }

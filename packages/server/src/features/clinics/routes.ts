@@ -21,6 +21,7 @@ import {
   listSlots,
 } from './service';
 import { cancelSession, listEscalations } from './cancel';
+import { previewCancellation, previewChangeRequest } from './preview';
 import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 
 const Params = Type.Object({ id: Uuid });
@@ -211,6 +212,55 @@ const CancellationSchema = Type.Object({
   escalated: EscalatedSchema,
 });
 
+const PreviewPatientSchema = Type.Object({
+  appointmentId: Uuid,
+  pathwayId: Uuid,
+  patientId: Uuid,
+  title: Nullable(Type.String()),
+  givenName: Type.String(),
+  familyName: Type.String(),
+  nhsNumber: Type.String(),
+  current: Type.Object(
+    { startsAt: IsoDateTime, endsAt: IsoDateTime, clinicName: Type.String() },
+    { description: 'The appointment the change cancels or displaces' },
+  ),
+  breachDate: BreachDate,
+  outcome: Literals(['rebooked', 'escalated', 'already-booked'] as const),
+  proposed: Nullable(
+    Type.Object(
+      {
+        slotId: Uuid,
+        startsAt: IsoDateTime,
+        endsAt: IsoDateTime,
+        sessionDate: IsoDate,
+        clinicId: Uuid,
+        clinicName: Type.String(),
+        clinician: Nullable(Type.String({ description: 'The clinician’s title and name' })),
+        serviceName: Nullable(Type.String()),
+        location: Type.String(),
+      },
+      { description: "The slot the patient would be rebooked into (outcome 'rebooked')" },
+    ),
+  ),
+  escalationReason: Nullable(
+    Type.String({ description: "Why they would be escalated to the service manager (outcome 'escalated')" }),
+  ),
+  letter: Nullable(Literals(['appointment-moved', 'appointment-cancelled'] as const)),
+});
+
+const PreviewPatients = Type.Array(PreviewPatientSchema, {
+  description:
+    'The patients whose appointments would be cancelled or displaced, in appointment order: rebooked (into `proposed`), escalated (not rebooked by the breach date) or already-booked (the pathway has another appointment); `letter` is the one each would be sent. What applying does later may differ if slots are booked or freed in between.',
+});
+
+const CancellationCounts = {
+  sessionDate: IsoDate,
+  sessionIndex: Nullable(Type.Integer()),
+  cancelledSlots: Type.Integer(),
+  keptSlots: Type.Integer(),
+  cancelledAppointments: Type.Integer({ description: 'Booked appointments cancelled by the hospital' }),
+};
+
 const ClinicSummary = {
   id: Uuid,
   name: Type.String(),
@@ -306,7 +356,7 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: "A clinic's slots on a range of dates (no patient details)",
         description:
-          'Slots whose session date is from `from` to `to` (London dates, inclusive), in start order, whatever their status. The default is today and the 6 weeks from it; at most 26 weeks are read at a time.',
+          'Slots whose session date is from `from` to `to` (London dates, inclusive), in start order, whatever their status, with the counts of their appointments attended and not attended (DNA). The default is today and the 6 weeks from it; at most 26 weeks are read at a time.',
         tags: ['Clinics'],
         params: Params,
         querystring: Type.Object(
@@ -330,6 +380,8 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
                 booked: Type.Integer(),
                 held: Type.Integer(),
                 status: Type.String({ description: 'open, cancelled or removed' }),
+                attended: Type.Integer({ description: 'Appointments in the slot the patient attended' }),
+                dna: Type.Integer({ description: 'Appointments in the slot the patient did not attend' }),
               }),
             ),
           }),
@@ -443,6 +495,68 @@ export function clinicRoutes(base: FastifyInstance, deps: RouteDeps): void {
       const outcome = await cancelSession(db, contextOf(request, deps.now), request.params.id, request.body);
       return reply.code(outcome.status === 'applied' ? 201 : 202).send(outcome);
     },
+  );
+
+  app.post(
+    '/clinics/:id/sessions/cancel/preview',
+    {
+      config: { auth: 'Clinic.write' },
+      schema: {
+        summary: 'Preview cancelling or reducing a session: who is displaced and where they would go',
+        description:
+          "The same body and the same checks as `POST /clinics/:id/sessions/cancel`, and the same computation (run in a transaction that is rolled back), but nothing changes: the slots that would be cancelled, and each displaced patient with the slot they would be rebooked into or why they would be escalated, and the letter they would get. `needsApproval` says the session is less than 6 weeks away: applying would send it to a service manager, and the proposals are what approving it today would do. Audited as a read of each displaced patient's record.",
+        tags: ['Clinics'],
+        params: Params,
+        body: CancelBody,
+        response: {
+          200: Type.Object({
+            needsApproval: Type.Boolean({
+              description: "Less than 6 weeks' notice: applying needs a service manager's approval",
+            }),
+            ...CancellationCounts,
+            patients: PreviewPatients,
+          }),
+          400: problemResponse(
+            'The date is in the past, the clinic has no open session then, or the reduction would cancel nothing',
+          ),
+          404: notFound,
+        },
+      },
+    },
+    async (request) => previewCancellation(db, contextOf(request, deps.now), request.params.id, request.body),
+  );
+
+  app.get(
+    '/clinic-change-requests/:id/preview',
+    {
+      config: { auth: 'ClinicChange.write' },
+      schema: {
+        summary: 'Preview approving a clinic change request: who is displaced and where they would go',
+        description:
+          'What approving the request now would do (the same computation, in a transaction that is rolled back): for a session cancellation its slot counts, for a new version its slots made, removed and kept, and the displaced patients with their proposed rebookings or escalation and their letters. Nothing changes. Audited as a read of each displaced patient’s record.',
+        tags: ['Clinics'],
+        params: Params,
+        response: {
+          200: Type.Object({
+            request: ChangeRequestSchema,
+            cancellation: Nullable(Type.Object(CancellationCounts)),
+            version: Nullable(
+              Type.Object({
+                version: Type.Integer(),
+                created: Type.Integer({ description: 'Slots that would be made' }),
+                removed: Type.Integer({ description: 'Free slots that would be removed' }),
+                kept: Type.Integer(),
+                displacedAppointments: Type.Integer(),
+              }),
+            ),
+            patients: PreviewPatients,
+          }),
+          404: problemResponse('The change request was not found'),
+          409: problemResponse('The request has already been decided, or can no longer be applied'),
+        },
+      },
+    },
+    async (request) => previewChangeRequest(db, contextOf(request, deps.now), request.params.id),
   );
 
   app.get(

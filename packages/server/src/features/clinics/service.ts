@@ -7,7 +7,9 @@
  *   cancellation from `cancel.ts`);
  * - `reads.ts`: clinics, one clinic, its slots;
  * - `horizon.ts`: the daily extension of every clinic's slots to the rolling horizon;
- * - `cancel.ts` and `rebook.ts`: cancelling or reducing a session, and rebooking displaced patients.
+ * - `cancel.ts` and `rebook.ts`: cancelling or reducing a session, and rebooking displaced patients;
+ * - `preview.ts`: what a cancellation or an approval would do to its patients, by running it in a transaction
+ *   that is rolled back.
  *
  * The rules are core's (`validateClinicTemplate`, `generateSlots`, `regenerateSlots`, `firstAffectedDate`,
  * `changeNeedsApproval`); these modules store what they decide, in one transaction per change, audited.

@@ -4,39 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { PTL_SORTS, RTT_PRIORITIES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { ptlExportRows, ptlPage, ptlSummary, PTL_EXPORT_MAX_ROWS } from './service';
 import { PTL_EXPORT_CONTENT_TYPES, PTL_EXPORT_FORMATS, exportFilename, toCsv, toXlsx } from './export';
 import { IsoDate, Nullable, Uuid } from '../../http/schemas';
-
-const Priority = Type.Union(RTT_PRIORITIES.map((p) => Type.Literal(p)));
-const Weeks = Type.Integer({ minimum: 0, maximum: 520, description: 'Completed weeks waited (inclusive)' });
-
-const filterProperties = {
-  specialty: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 10, description: 'Treatment function code, e.g. 110' }),
-  ),
-  clinicianId: Type.Optional(Uuid),
-  priority: Type.Optional(Priority),
-  minWeeks: Type.Optional(Weeks),
-  maxWeeks: Type.Optional(Weeks),
-  breachBy: Type.Optional(
-    Type.String({
-      format: 'date',
-      description: 'Only pathways whose 18-week breach date is on or before this date',
-    }),
-  ),
-  sort: Type.Union(
-    PTL_SORTS.map((s) => Type.Literal(s)),
-    {
-      default: 'breach-date',
-      description:
-        'breach-date: earliest breach first; weeks-waited: longest wait first; priority: two-week-wait, urgent, routine, then longest wait',
-    },
-  ),
-};
+import { problemResponse } from '../openapi/problem-schema';
+import { Priority, filterProperties } from './schemas';
 
 const PtlPageQuery = Type.Object(
   {
@@ -132,7 +106,10 @@ export function ptlRoutes(base: FastifyInstance, deps: RouteDeps): void {
           'Filtered, sorted and paged on the server. Waits, bands and breach dates are counted to today in London. Each patient listed is recorded in the audit log.',
         tags: ['Waiting list'],
         querystring: PtlPageQuery,
-        response: { 200: PtlPageSchema },
+        response: {
+          200: PtlPageSchema,
+          400: problemResponse('validation_failed: a filter is wrong (named in errors)'),
+        },
       },
     },
     async (request) => ptlPage(db, contextOf(request, deps.now), request.query),
@@ -168,6 +145,9 @@ export function ptlRoutes(base: FastifyInstance, deps: RouteDeps): void {
               [PTL_EXPORT_CONTENT_TYPES.xlsx]: { schema: FileBody },
             },
           },
+          400: problemResponse(
+            'validation_failed: a filter is wrong (named in errors), or the list is too long to export',
+          ),
         },
       },
     },

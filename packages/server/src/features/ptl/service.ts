@@ -13,11 +13,14 @@ import {
   isoToEpochDay,
   londonDateOfEpochMilliseconds,
   validationDue,
+  VALIDATION_CONTACT_INTERVAL_DAYS,
+  VALIDATION_MILESTONE_WEEKS,
   weekBand,
   type PtlPage,
   type PtlQuery,
   type PtlRow,
   type PtlSort,
+  type PtlStatus,
   type PtlSpecialtySummary,
   type PtlSummary,
   type RttPriority,
@@ -30,6 +33,7 @@ import {
   clinicTemplates,
   clinicians,
   pathways,
+  patientUnavailability,
   patients,
   slots,
   specialties,
@@ -59,6 +63,52 @@ export function checkFilter(q: PtlFilter): void {
   }
 }
 
+/** The earliest wait at which validation falls due: the 12-week milestone and the first 12-weekly contact. */
+const FIRST_DUE_DAYS = Math.min(VALIDATION_MILESTONE_WEEKS[0] * 7, VALIDATION_CONTACT_INTERVAL_DAYS);
+
+/**
+ * Core's `validationDue(...).due` as a SQL condition on a pathway read on `asOf`, its clock started on
+ * `rtt_period_start` (the PTL's clock start), so that paging and counts are the database's:
+ * - a milestone (clock start + 12, 26, 52 weeks) is due once reached, unless the pathway was validated on or
+ *   after it and not after `asOf`;
+ * - a contact is due 84 days after the last contact (if after the clock start and not after `asOf`), or else
+ *   84 days after the clock start.
+ * `ptl.test.ts` checks it against core's function row by row.
+ */
+export function validationDueSql(asOf: string): SQL {
+  const start = pathways.rttPeriodStart;
+  const validated = pathways.lastValidatedOn;
+  const contact = pathways.lastContactOn;
+  const milestones = VALIDATION_MILESTONE_WEEKS.map((weeks) => {
+    const days = weeks * 7;
+    return sql`(${start} <= ${shiftDays(asOf, -days)}::date and (${validated} is null or ${validated} < ${start} + ${days}::int or ${validated} > ${asOf}::date))`;
+  });
+  const anchor = sql`(case when ${contact} > ${start} and ${contact} <= ${asOf}::date then ${contact} else ${start} end)`;
+  const contactDue = sql`${anchor} <= ${shiftDays(asOf, -VALIDATION_CONTACT_INTERVAL_DAYS)}::date`;
+  return sql`(${sql.join([...milestones, contactDue], sql` or `)})`;
+}
+
+/** The pathway has a booked appointment (over `appointments_booked_pathway_idx`). */
+const hasBookedAppointment = sql`exists (select 1 from ${appointments} a
+  where a.org_id = ${pathways.orgId} and a.pathway_id = ${pathways.id} and a.status = 'booked')`;
+
+/** The patient has said they are unavailable on `asOf` (a period not withdrawn covers it). */
+const unavailableOn = (asOf: string) => sql`exists (select 1 from ${patientUnavailability} u
+  where u.org_id = ${pathways.orgId} and u.patient_id = ${pathways.patientId} and u.removed_at is null
+    and u.from_date <= ${asOf}::date and u.to_date >= ${asOf}::date)`;
+
+/** The status filter: booked; or not booked, then on hold when the patient is unavailable today (see PTL_STATUSES). */
+function statusWhere(status: PtlStatus, asOf: string): SQL {
+  switch (status) {
+    case 'booked':
+      return hasBookedAppointment;
+    case 'not-booked':
+      return sql`not ${hasBookedAppointment} and not ${unavailableOn(asOf)}`;
+    case 'on-hold':
+      return sql`not ${hasBookedAppointment} and ${unavailableOn(asOf)}`;
+  }
+}
+
 /** The WHERE clause: open pathways with a running clock (the partial index's predicate) plus the filters. */
 function whereOf(orgId: string, asOf: string, q: PtlFilter): SQL {
   const where: SQL[] = [
@@ -81,6 +131,13 @@ function whereOf(orgId: string, asOf: string, q: PtlFilter): SQL {
   if (q.breachBy !== undefined) {
     where.push(sql`${pathways.rttPeriodStart} <= ${shiftDays(q.breachBy, -127)}::date`);
   }
+  if (q.status !== undefined) where.push(statusWhere(q.status, asOf));
+  if (q.validationDue === true) {
+    // Nothing falls due before day 84: a range the partial indexes can scan, then the rule itself.
+    where.push(sql`${pathways.rttPeriodStart} <= ${shiftDays(asOf, -FIRST_DUE_DAYS)}::date`);
+    where.push(validationDueSql(asOf));
+  }
+  if (q.validationDue === false) where.push(sql`not coalesce(${validationDueSql(asOf)}, false)`);
   const all = and(...where);
   if (!all) throw new Error('unreachable: the PTL filter is never empty');
   return all;

@@ -6,8 +6,17 @@
  * the status test is a literal (not a parameter) and the capacity test is the index's own expression, and the
  * order is the index's. No patient is read, so the audit row holds counts only.
  */
-import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { LONDON, addDays, daysBetween, parsePlainDate, type SlotType } from '@pathflow/core';
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import {
+  LONDON,
+  addDays,
+  daysBetween,
+  isReasonableOffer,
+  londonDateOfEpochMilliseconds,
+  offerNoticeDays,
+  parsePlainDate,
+  type SlotType,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { clinicTemplates, clinicians, locations, slots, specialties } from '../../db/schema';
 import { audit } from '../../audit/audit';
@@ -26,6 +35,8 @@ export interface SlotSearchQuery {
   to?: string | undefined;
   slotType?: SlotType | undefined;
   clinicianId?: string | undefined;
+  /** Only slots of this clinic (clinic template). */
+  clinicId?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -40,6 +51,10 @@ export interface FreeSlot {
   clinic: { id: string; name: string; serviceName: string | null };
   clinician: { id: string; name: string } | null;
   location: { id: string; name: string; site: string };
+  /** Days' notice the slot would give if offered today (London dates): what booking it now would record. */
+  noticeDays: number;
+  /** At least 21 days' notice (nhs-domain §1.5, core `isReasonableOffer`). */
+  reasonable: boolean;
 }
 
 export interface SlotSearchResult {
@@ -92,13 +107,23 @@ export function searchWindow(now: Date, query: Omit<SlotSearchQuery, 'specialty'
   };
 }
 
+export interface SlotFilters {
+  slotType?: string | undefined;
+  clinicianId?: string | undefined;
+  clinicId?: string | undefined;
+  /** Only slots of these types (the types a pathway's appointment may be booked into). */
+  slotTypes?: readonly string[] | undefined;
+  /** Leave out slots on dates this patient has said they cannot come. */
+  availableFor?: string | undefined;
+}
+
 /** The search as one query, also for EXPLAIN in tests and the benchmark. */
 export function freeSlotsQuery(
   db: Database,
   orgId: string,
   specialty: string,
   w: Pick<SearchWindow, 'after' | 'before'>,
-  filters: { slotType?: string | undefined; clinicianId?: string | undefined },
+  filters: SlotFilters,
   limit: number,
 ) {
   const where: SQL[] = [
@@ -111,6 +136,14 @@ export function freeSlotsQuery(
   ];
   if (filters.slotType !== undefined) where.push(eq(slots.slotType, filters.slotType));
   if (filters.clinicianId !== undefined) where.push(eq(slots.clinicianId, filters.clinicianId));
+  if (filters.clinicId !== undefined) where.push(eq(slots.templateId, filters.clinicId));
+  if (filters.slotTypes !== undefined) where.push(inArray(slots.slotType, [...filters.slotTypes]));
+  if (filters.availableFor !== undefined) {
+    // The patient's own unavailability (London dates, inclusive), as book in turn skips it.
+    where.push(sql`not exists (select 1 from patient_unavailability u where u.org_id = ${slots.orgId}
+          and u.patient_id = ${filters.availableFor} and u.removed_at is null
+          and u.from_date <= ${slots.sessionDate} and u.to_date >= ${slots.sessionDate})`);
+  }
   return db
     .select({
       id: slots.id,
@@ -162,6 +195,7 @@ export async function searchFreeSlots(
     if (!known) throw invalid('/query/specialty', `There is no specialty with code ${query.specialty}`);
   }
   const page = rows.slice(0, w.limit);
+  const today = londonToday(ctx.now);
   await audit(db, ctx, {
     action: 'Slot.search',
     resourceType: 'Slot',
@@ -173,23 +207,34 @@ export async function searchFreeSlots(
     to: w.to,
     limit: w.limit,
     more: rows.length > w.limit,
-    slots: page.map((r) => ({
-      id: r.id,
-      startsAt: r.startsAt.toISOString(),
-      endsAt: r.endsAt.toISOString(),
-      sessionDate: r.sessionDate,
-      slotType: r.slotType,
-      capacity: r.capacity,
-      free: r.capacity - r.booked - r.held,
-      clinic: { id: r.clinicId, name: r.clinicName, serviceName: r.serviceName },
-      clinician:
-        r.clinicianId === null
-          ? null
-          : {
-              id: r.clinicianId,
-              name: `${r.clinicianTitle ?? ''} ${r.clinicianGiven ?? ''} ${r.clinicianFamily ?? ''}`.trim(),
-            },
-      location: { id: r.locationId, name: r.locationName, site: r.site },
-    })),
+    slots: page.map((r) => freeSlotOf(r, today)),
+  };
+}
+
+type FreeSlotRow = Awaited<ReturnType<typeof freeSlotsQuery>>[number];
+
+/** A row of the search as the API answers it, with the notice it would give if offered on `today`. */
+export function freeSlotOf(r: FreeSlotRow, today: string): FreeSlot {
+  // The same dates bookInTx records: the offer is made today, for the slot's London date.
+  const offer = { madeOn: today, offeredFor: londonDateOfEpochMilliseconds(r.startsAt.getTime()) };
+  return {
+    id: r.id,
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
+    sessionDate: r.sessionDate,
+    slotType: r.slotType,
+    capacity: r.capacity,
+    free: r.capacity - r.booked - r.held,
+    clinic: { id: r.clinicId, name: r.clinicName, serviceName: r.serviceName },
+    clinician:
+      r.clinicianId === null
+        ? null
+        : {
+            id: r.clinicianId,
+            name: `${r.clinicianTitle ?? ''} ${r.clinicianGiven ?? ''} ${r.clinicianFamily ?? ''}`.trim(),
+          },
+    location: { id: r.locationId, name: r.locationName, site: r.site },
+    noticeDays: offerNoticeDays(offer),
+    reasonable: isReasonableOffer(offer),
   };
 }

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { BackLink } from '../../components/back-link';
@@ -12,6 +12,7 @@ import {
   type InTurnPatient,
   type Slot,
 } from '../../api/clinics';
+import { previewLetter, type LetterPreview } from '../../api/booking';
 import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { ErrorSummary, type ErrorSummaryItem } from '../../components/error-summary';
 import { Loading } from '../../components/loading';
@@ -26,6 +27,8 @@ import '../../styles/ptl.css';
 import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
 import { PatientCell, PriorityCell } from '../allocation/patient-cells';
 import { dateParam, slotTypeLabel } from './clinic-format';
+import { LetterPreviewPanel } from '../booking/letter-preview';
+import { SLOT_TAKEN_MESSAGE, useSlotWatch } from '../booking/live-slots';
 
 /** The patients shown in turn. */
 const IN_TURN_LIMIT = 10;
@@ -42,7 +45,14 @@ interface Errors {
   reason?: string;
 }
 
-/** "Book in turn": the slot, the patients next in turn for it, and booking one of them. */
+/** A preview, or word that the slot has no place left (the letter cannot be previewed, nor the slot booked). */
+type PreviewAnswer = LetterPreview | 'slot-unavailable';
+
+/**
+ * "Book in turn": the slot, the patients next in turn for it, and booking one of them after seeing the letter
+ * they will be sent. While the page is open the slot is re-checked: when someone else takes its last place,
+ * the page says so and nobody can be booked into it.
+ */
 export function BookPage() {
   const { user } = useSignedInSession();
   const { expired } = useSession();
@@ -74,13 +84,45 @@ export function BookPage() {
   const [attempt, setAttempt] = useState(0);
   const [booked, setBooked] = useState<{ appointment: Appointment; patient: InTurnPatient } | null>(null);
   const [full, setFull] = useState(false);
+  // The first in turn, chosen: their letter is shown, then the booking is confirmed.
+  const [confirming, setConfirming] = useState<InTurnPatient | null>(null);
+  // Someone else took the slot's last place while the page was open.
+  const [taken, setTaken] = useState(false);
   const submitting = useRef(false);
 
   const slot = where.status === 'loaded' ? where.data.slot : null;
   const clinic = where.status === 'loaded' ? where.data.clinic : null;
+  const patientsInTurn = inTurn.status === 'loaded' ? inTurn.data : [];
+  const firstInTurn = patientsInTurn[0];
+
+  // Watched only while it had a place when the page opened (a full slot says so when booked).
+  const hadPlace = slot !== null && slot.capacity - slot.booked - slot.held > 0;
+  useSlotWatch(hadPlace && !booked && !full && !taken ? [slotId] : [], () => setTaken(true));
+
+  const previewFor =
+    confirming ?? (chosen && firstInTurn && chosen.pathwayId !== firstInTurn.pathwayId ? chosen : null);
+  const preview = useLoad<PreviewAnswer>(
+    `preview:${slotId}:${previewFor?.pathwayId ?? ''}`,
+    (signal) =>
+      previewLetter({ slotId, pathwayId: previewFor!.pathwayId }, signal).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 409 && err.code === 'slot_unavailable') {
+          return 'slot-unavailable' as const;
+        }
+        throw err;
+      }),
+    allowed && previewFor !== null && !booked && !full,
+  );
+  const previewReady = preview.status === 'loaded' && preview.data !== 'slot-unavailable';
+  useEffect(() => {
+    if (preview.status === 'loaded' && preview.data === 'slot-unavailable') setFull(true);
+  }, [preview]);
+  useEffect(() => {
+    if (confirming && previewReady) document.getElementById('letter-preview-heading')?.focus();
+  }, [confirming, previewReady]);
   const missing =
     clinicId === '' || date === null || (where.status === 'loaded' && !slot) || inTurn.status === 'failed';
   let title = booked ? 'Appointment booked' : 'Book in turn';
+  if (confirming && !booked) title = `Book ${confirming.name}`;
   if (!allowed || inTurn.status === 'forbidden') title = 'You do not have access';
   else if (full) title = 'This slot is full';
   else if (missing) title = 'Slot not found';
@@ -91,7 +133,7 @@ export function BookPage() {
   const clinicPath = slot ? `/clinics/${clinicId}?week=${slot.sessionDate}` : `/clinics/${clinicId}`;
 
   const book = async (patient: InTurnPatient, outOfTurnReason?: string) => {
-    if (submitting.current) return;
+    if (submitting.current || taken) return;
     submitting.current = true;
     try {
       const appointment = await bookAppointment({
@@ -194,7 +236,8 @@ export function BookPage() {
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
           <PageHeading>This slot is full</PageHeading>
-          <p>Someone else has booked the last place in this slot, so the appointment has not been booked.</p>
+          <p>{SLOT_TAKEN_MESSAGE}</p>
+          <p>The appointment has not been booked.</p>
           <p>
             <Link to={clinicPath}>Go back to the clinic to choose another slot</Link>
           </p>
@@ -217,13 +260,26 @@ export function BookPage() {
     );
   }
 
-  const patients = inTurn.status === 'loaded' ? inTurn.data : [];
-  const first = patients[0];
+  const patients = patientsInTurn;
+  const first = firstInTurn;
+  const letterPreview =
+    preview.status === 'loaded' && preview.data !== 'slot-unavailable' ? (
+      <LetterPreviewPanel preview={preview.data} headingId="letter-preview-heading" />
+    ) : preview.status === 'loading' ? (
+      <Loading text="Loading the letter…" />
+    ) : preview.status === 'failed' ? (
+      <p>The letter cannot be shown: {preview.detail || 'there is a problem with the service.'}</p>
+    ) : null;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
         <BackLink to={clinicPath}>Back to the clinic</BackLink>
         {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
+        {taken ? (
+          <div role="alert">
+            <NotificationBanner title="Important" heading={SLOT_TAKEN_MESSAGE} />
+          </div>
+        ) : null}
         <PageHeading caption={clinic?.name}>Book in turn</PageHeading>
         {where.status === 'loading' ? <Loading text="Loading the slot…" /> : null}
         {slot ? (
@@ -277,11 +333,16 @@ export function BookPage() {
                     <button
                       className={`nhsuk-button nhsuk-u-margin-bottom-0${i === 0 ? '' : ' nhsuk-button--secondary'}`}
                       type="button"
+                      disabled={taken}
                       onClick={() => {
-                        if (i === 0) return void book(p);
+                        setErrors(null);
+                        if (i === 0) {
+                          setChosen(null);
+                          return setConfirming(p);
+                        }
+                        setConfirming(null);
                         setChosen(p);
                         setReason('');
-                        setErrors(null);
                       }}
                     >
                       {i === 0 ? 'Book' : 'Book out of turn'}
@@ -292,6 +353,31 @@ export function BookPage() {
               ))}
             </CaptionedTable>
           </>
+        ) : null}
+
+        {confirming ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              void book(confirming);
+            }}
+            noValidate
+            aria-label={`Book ${confirming.name}`}
+          >
+            {letterPreview}
+            <div className="nhsuk-button-group">
+              <button className="nhsuk-button" type="submit" disabled={taken || !previewReady}>
+                Confirm booking
+              </button>
+              <button
+                className="nhsuk-button nhsuk-button--secondary"
+                type="button"
+                onClick={() => setConfirming(null)}
+              >
+                Cancel
+              </button>
+            </div>
+          </form>
         ) : null}
 
         {chosen && first && chosen.pathwayId !== first.pathwayId ? (
@@ -326,7 +412,8 @@ export function BookPage() {
                 aria-invalid={errors?.reason ? true : undefined}
               />
             </div>
-            <button className="nhsuk-button" type="submit">
+            {letterPreview}
+            <button className="nhsuk-button" type="submit" disabled={taken || !previewReady}>
               Book {chosen.name}
             </button>
           </form>

@@ -4,7 +4,10 @@ import { ApiError } from '../../api/client';
 import {
   cancelClinicSession,
   getClinicSlots,
+  previewClinicCancellation,
+  type CancelBody,
   type CancelOutcome,
+  type CancelPreview,
   type Clinic,
   type Slot,
 } from '../../api/clinics';
@@ -22,6 +25,7 @@ import { InsetText } from '../../components/inset-text';
 import { Loading } from '../../components/loading';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
+import { SummaryRow } from '../../components/summary-row';
 import { Textarea } from '../../components/textarea';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
@@ -29,6 +33,7 @@ import { formatTime } from '../../format';
 import { useSession } from '../../session/session-context';
 import { formatLongDate } from '../referrals/referral-format';
 import { AppliedCancellation } from './clinic-results';
+import { DisplacedPatients, PreviewCounts, ProposalsMayChange, useFocusHeadingOn } from './clinic-preview';
 import { addDays, dateParam, exampleDate, londonToday } from './clinic-format';
 import { ClinicFormPage } from './clinic-form-page';
 import { checkReason, problemOf, useFormErrors } from './form-errors';
@@ -80,6 +85,12 @@ const PAGE_FIELDS: Record<string, string> = {
   '/body/reason': 'reason',
 };
 
+/** Where the cancellation stands: being filled in, being checked (with its preview), or done. */
+type Step =
+  | { kind: 'form' }
+  | { kind: 'check'; body: CancelBody; preview: CancelPreview }
+  | { kind: 'done'; outcome: CancelOutcome };
+
 function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: string | null }) {
   const { expired } = useSession();
   const [date, setDate] = useState<DateParts>(() => datePartsOf(initialDate));
@@ -88,20 +99,24 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
   const [keep, setKeep] = useState('');
   const [reason, setReason] = useState('');
   const { errors, attempt, fail, clear } = useFormErrors();
-  const [outcome, setOutcome] = useState<CancelOutcome | null>(null);
+  const [step, setStep] = useState<Step>({ kind: 'form' });
   const submitting = useRef(false);
+  const [busy, setBusy] = useState(false);
   const iso = isoFromParts(date);
   const slots = useLoad<Slot[]>(
     `slots:${clinic.id}:${iso ?? ''}`,
     (signal) => getClinicSlots(clinic.id, iso ?? '', iso ?? '', signal),
-    iso !== null,
+    iso !== null && step.kind === 'form',
   );
   const sessions = slots.status === 'loaded' ? sessionsOf(slots.data) : [];
   const noticeFrom = addDays(londonToday(), NOTICE_DAYS);
+  useFocusHeadingOn(step.kind);
 
   let title = 'Cancel or reduce a session';
-  if (outcome?.status === 'applied') title = outcome.keptSlots > 0 ? 'Session reduced' : 'Session cancelled';
-  else if (outcome) title = 'Cancellation sent for approval';
+  if (step.kind === 'check') title = 'Check the changes';
+  else if (step.kind === 'done' && step.outcome.status === 'applied')
+    title = step.outcome.keptSlots > 0 ? 'Session reduced' : 'Session cancelled';
+  else if (step.kind === 'done') title = 'Cancellation sent for approval';
   usePageTitle(title, { error: errors !== null });
 
   const chosen = sessions.length === 1 ? sessions[0] : sessions.find((s) => String(s.index) === session);
@@ -109,7 +124,8 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
     ? `The session has ${chosen.open} open ${chosen.open === 1 ? 'slot' : 'slots'}. The first ones, in time order, are kept.`
     : 'The first slots of the session, in time order, are kept and the rest cancelled.';
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  /** The form checked, then the preview asked for: the "Check the changes" step. */
+  const check = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting.current) return;
     const found = noErrors();
@@ -128,16 +144,18 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
     if (found.summary.length > 0 || !iso) return fail(found);
     const sessionIndex =
       sessions.length === 1 ? sessions[0]!.index : session === WHOLE_DAY ? undefined : Number(session);
+    const body: CancelBody = {
+      date: iso,
+      ...(sessionIndex === undefined ? {} : { sessionIndex }),
+      ...(action === 'reduce' && keepSlots !== null ? { keepSlots } : {}),
+      reason: reason.trim(),
+    };
     submitting.current = true;
+    setBusy(true);
     try {
-      const answer = await cancelClinicSession(clinic.id, {
-        date: iso,
-        ...(sessionIndex === undefined ? {} : { sessionIndex }),
-        ...(action === 'reduce' && keepSlots !== null ? { keepSlots } : {}),
-        reason: reason.trim(),
-      });
+      const preview = await previewClinicCancellation(clinic.id, body);
       clear();
-      setOutcome(answer);
+      setStep({ kind: 'check', body, preview });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return expired();
       fail(
@@ -145,11 +163,30 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
           problemOf(err),
           [],
           (field) => PAGE_FIELDS[field] ?? null,
-          'The session has not been cancelled.',
+          'The changes could not be checked.',
         ),
       );
     } finally {
       submitting.current = false;
+      setBusy(false);
+    }
+  };
+
+  /** "Apply these changes" or "Send for approval", with what was checked. */
+  const apply = async (body: CancelBody) => {
+    if (submitting.current) return;
+    submitting.current = true;
+    setBusy(true);
+    try {
+      const outcome = await cancelClinicSession(clinic.id, body);
+      clear();
+      setStep({ kind: 'done', outcome });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return expired();
+      fail(errorsFromServer(problemOf(err), [], () => null, 'The session has not been cancelled.'));
+    } finally {
+      submitting.current = false;
+      setBusy(false);
     }
   };
 
@@ -159,7 +196,8 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
     </p>
   );
 
-  if (outcome?.status === 'applied') {
+  if (step.kind === 'done' && step.outcome.status === 'applied') {
+    const outcome = step.outcome;
     const heading = outcome.keptSlots > 0 ? 'Session reduced' : 'Session cancelled';
     return (
       <>
@@ -171,12 +209,14 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
           </p>
         </NotificationBanner>
         <PageHeading caption={clinic.name}>{heading}</PageHeading>
+        <p>This is what was actually done.</p>
         <AppliedCancellation result={outcome} />
         {back}
       </>
     );
   }
-  if (outcome) {
+  if (step.kind === 'done' && step.outcome.status === 'pending-approval') {
+    const outcome = step.outcome;
     return (
       <>
         <NotificationBanner
@@ -192,6 +232,72 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
           </p>
         </NotificationBanner>
         <PageHeading caption={clinic.name}>Cancellation sent for approval</PageHeading>
+        <p>
+          The service manager will see the proposed rebookings before deciding. If the cancellation is
+          approved, patients are rebooked into the earliest suitable slots free on that day.
+        </p>
+        {back}
+      </>
+    );
+  }
+
+  if (step.kind === 'check') {
+    const { preview, body } = step;
+    const reduce = preview.keptSlots > 0;
+    return (
+      <>
+        {errors ? <ErrorSummary key={attempt} items={errors.summary} /> : null}
+        <PageHeading caption={clinic.name}>Check the changes</PageHeading>
+        <p>
+          {reduce ? 'Reduce' : 'Cancel'} the session on {formatLongDate(preview.sessionDate)}. Nothing has
+          changed yet.
+        </p>
+        <PreviewCounts counts={preview}>
+          <SummaryRow label="Reason">{body.reason}</SummaryRow>
+        </PreviewCounts>
+        {preview.needsApproval ? (
+          <div className="nhsuk-warning-callout">
+            <h2 className="nhsuk-warning-callout__label">
+              <span role="text">
+                <span className="nhsuk-u-visually-hidden">Important: </span>A service manager must approve
+                this
+              </span>
+            </h2>
+            <p>
+              The session is less than 6 weeks away (6 weeks&apos; notice would be from{' '}
+              {formatLongDate(noticeFrom)}), so the cancellation goes to a service manager for approval.
+              Nothing changes for patients until it is approved. The rebookings are made on the day it is
+              approved, so they may differ from the ones shown here.
+            </p>
+          </div>
+        ) : null}
+        <h2 className="nhsuk-heading-m">What would happen to booked patients</h2>
+        <DisplacedPatients patients={preview.patients} captionId="preview-caption" />
+        <ProposalsMayChange
+          when={preview.needsApproval ? 'the cancellation is approved' : 'you apply them'}
+        />
+        <div className="nhsuk-button-group">
+          <button
+            className={preview.needsApproval ? 'nhsuk-button' : 'nhsuk-button nhsuk-button--warning'}
+            type="button"
+            disabled={busy}
+            aria-disabled={busy}
+            onClick={() => void apply(body)}
+          >
+            {preview.needsApproval ? 'Send for approval' : 'Apply these changes'}
+          </button>
+          <button
+            className="nhsuk-button nhsuk-button--secondary"
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              clear();
+              setStep({ kind: 'form' });
+            }}
+          >
+            Change the details
+          </button>
+        </div>
         {back}
       </>
     );
@@ -205,12 +311,13 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
       <PageHeading caption={clinic.name}>Cancel or reduce a session</PageHeading>
       <InsetText>
         <p>
-          Booked patients are cancelled by the hospital and rebooked into the earliest suitable slots. A
-          session before {formatLongDate(noticeFrom)} (less than 6 weeks&apos; notice) needs a service
-          manager&apos;s approval first.
+          Booked patients are cancelled by the hospital and rebooked into the earliest suitable slots. You can
+          check who would be rebooked where before anything changes. A session before{' '}
+          {formatLongDate(noticeFrom)} (less than 6 weeks&apos; notice) needs a service manager&apos;s
+          approval first.
         </p>
       </InsetText>
-      <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="cancel-heading">
+      <form onSubmit={(event) => void check(event)} noValidate aria-labelledby="cancel-heading">
         <h2 className="nhsuk-heading-m" id="cancel-heading">
           Which session
         </h2>
@@ -293,8 +400,8 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
           onChange={setReason}
           error={fields.reason}
         />
-        <button className="nhsuk-button nhsuk-button--warning" type="submit">
-          Cancel or reduce the session
+        <button className="nhsuk-button" type="submit" disabled={busy} aria-disabled={busy}>
+          Continue
         </button>
       </form>
       {back}
@@ -302,7 +409,11 @@ function CancelForm({ clinic, initialDate }: { clinic: Clinic; initialDate: stri
   );
 }
 
-/** "Cancel or reduce a session": a date, which session, all or the first N slots kept, and why. */
+/**
+ * "Cancel or reduce a session", in two steps: a date, which session, all or the first N slots kept, and why;
+ * then "Check the changes" (the server's preview: each booked patient's proposed rebooking or escalation, and
+ * their letter), then apply (or send for approval when notice is short) and see what was actually done.
+ */
 export function CancelSessionPage() {
   const initialDate = dateParam(new URLSearchParams(useLocation().search).get('date'));
   return (

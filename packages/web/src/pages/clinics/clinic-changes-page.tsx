@@ -1,7 +1,14 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { decideChangeRequest, getChangeRequests, type ChangeRequest, type Decision } from '../../api/clinics';
+import {
+  decideChangeRequest,
+  getChangeRequestPreview,
+  getChangeRequests,
+  type ChangeRequest,
+  type Decision,
+  type RequestPreview,
+} from '../../api/clinics';
 import { BackLink } from '../../components/back-link';
 import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { ErrorSummary } from '../../components/error-summary';
@@ -18,6 +25,7 @@ import { formatDateTime } from '../../format';
 import { useSession, useSignedInSession } from '../../session/session-context';
 import { formatLongDate } from '../referrals/referral-format';
 import { AppliedCancellation, AppliedVersion } from './clinic-results';
+import { DisplacedPatients, PreviewCounts, ProposalsMayChange } from './clinic-preview';
 import { daysBetweenDates, londonToday } from './clinic-format';
 import { checkReason, problemOf, useFormErrors } from './form-errors';
 import { addError, errorsFromServer, noErrors } from './template-draft';
@@ -112,6 +120,61 @@ export function ClinicChangesPage() {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** What approving the request now would do: the server's preview (nothing changes to find out). */
+function RequestProposals({ request }: { request: ChangeRequest }) {
+  const preview = useLoad<RequestPreview>(
+    `change-preview:${request.id}`,
+    (signal) => getChangeRequestPreview(request.id, signal),
+    true,
+  );
+  return (
+    <section aria-labelledby="proposals-heading">
+      <h2 className="nhsuk-heading-m" id="proposals-heading">
+        What approving would do
+      </h2>
+      {preview.status === 'loading' ? <Loading text="Working out the rebookings…" /> : null}
+      {preview.status === 'forbidden' ? <p>You do not have access to the proposed rebookings.</p> : null}
+      {preview.status === 'failed' ? (
+        <div className="nhsuk-warning-callout">
+          <h3 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>
+              {preview.httpStatus === 409
+                ? 'This change can no longer be made'
+                : 'The proposals could not be loaded'}
+            </span>
+          </h3>
+          <p>
+            {preview.detail ? `${preview.detail} ` : ''}
+            {preview.httpStatus === 409 ? 'You can still reject it.' : 'Try again later.'}
+          </p>
+        </div>
+      ) : null}
+      {preview.status === 'loaded' ? (
+        <>
+          {preview.data.cancellation ? <PreviewCounts counts={preview.data.cancellation} /> : null}
+          {preview.data.version ? (
+            <dl className="nhsuk-summary-list">
+              <SummaryRow label="Slots to make">{String(preview.data.version.created)}</SummaryRow>
+              <SummaryRow label="Free slots to remove">{String(preview.data.version.removed)}</SummaryRow>
+              <SummaryRow label="Slots kept">{String(preview.data.version.kept)}</SummaryRow>
+              <SummaryRow label="Appointments to rebook">
+                {String(preview.data.version.displacedAppointments)}
+              </SummaryRow>
+            </dl>
+          ) : null}
+          <DisplacedPatients
+            patients={preview.data.patients}
+            captionId="request-preview-caption"
+            caption="Patients whose appointments would be cancelled or moved"
+          />
+          <ProposalsMayChange when="you approve it" />
+        </>
+      ) : null}
+    </section>
   );
 }
 
@@ -217,6 +280,7 @@ function DecisionForm({ request }: { request: ChangeRequest }) {
         <SummaryRow label="Reason given">{request.reason}</SummaryRow>
         <SummaryRow label="Requested">{formatDateTime(request.requestedAt)}</SummaryRow>
       </dl>
+      <RequestProposals request={request} />
       <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="decision-heading">
         <h2 className="nhsuk-heading-m" id="decision-heading">
           Your decision

@@ -1,13 +1,21 @@
 import { Link, useLocation, useParams } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
-import { getClinic, getClinicSlots, type Clinic, type Slot } from '../../api/clinics';
+import {
+  getClinic,
+  getClinicSlots,
+  getOneClinicUtilisation,
+  type Clinic,
+  type Slot,
+  type UtilisationRow,
+} from '../../api/clinics';
 import { BackLink } from '../../components/back-link';
 import { ACTION_COLUMN, CaptionedTable } from '../../components/captioned-table';
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
+import { SummaryRow } from '../../components/summary-row';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { formatDate, formatTime } from '../../format';
@@ -58,16 +66,23 @@ function SlotsTable({
       columns={[
         { label: 'Time' },
         { label: 'Type' },
-        { label: 'Capacity', numeric: true },
+        { label: 'Places', numeric: true },
         { label: 'Booked', numeric: true },
+        { label: 'Free', numeric: true },
+        { label: 'Attended', numeric: true },
+        { label: 'Did not attend', numeric: true },
         { label: 'Status' },
         ...(canBook ? [ACTION_COLUMN] : []),
       ]}
     >
       {slots.map((s) => {
         const start = new Date(s.startsAt);
-        const free = s.status === 'open' && s.booked + s.held < s.capacity && start.getTime() > now;
+        const past = start.getTime() <= now;
+        const places = s.status === 'open' ? Math.max(0, s.capacity - s.booked - s.held) : 0;
+        const free = s.status === 'open' && places > 0 && !past;
         const when = `${formatTime(start)} on ${formatDate(start)}`;
+        let status = labelOf(SLOT_STATUS_LABELS, s.status);
+        if (s.status === 'open') status = past ? 'Past' : free ? 'Free' : 'Full';
         return (
           <tr className="nhsuk-table__row" key={s.id}>
             <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
@@ -79,9 +94,12 @@ function SlotsTable({
               {s.booked}
               {s.held > 0 ? ` (${s.held} held)` : ''}
             </td>
-            <td className="nhsuk-table__cell">
-              {s.status === 'open' ? (free ? 'Free' : 'Full') : labelOf(SLOT_STATUS_LABELS, s.status)}
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{past ? 0 : places}</td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+              {past ? s.attended : <NotHeldYet />}
             </td>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{past ? s.dna : <NotHeldYet />}</td>
+            <td className="nhsuk-table__cell">{status}</td>
             {canBook ? (
               <td className="nhsuk-table__cell">
                 {free ? (
@@ -95,6 +113,53 @@ function SlotsTable({
         );
       })}
     </CaptionedTable>
+  );
+}
+
+/** An attendance count for a slot still to come. */
+function NotHeldYet() {
+  return (
+    <>
+      <span aria-hidden="true">–</span>
+      <span className="nhsuk-u-visually-hidden">Not held yet</span>
+    </>
+  );
+}
+
+/** The clinic's use over the week shown, from `/utilisation` (counts only). */
+function WeekUtilisation({ clinicId, week, weekEnd }: { clinicId: string; week: string; weekEnd: string }) {
+  const usage = useLoad<UtilisationRow | null>(
+    `utilisation:${clinicId}:${week}`,
+    (signal) => getOneClinicUtilisation(clinicId, week, weekEnd, signal),
+    true,
+  );
+  return (
+    <section aria-labelledby="utilisation-heading">
+      <h3 className="nhsuk-heading-s" id="utilisation-heading">
+        Utilisation this week
+      </h3>
+      {usage.status === 'loading' ? <Loading text="Loading the utilisation…" /> : null}
+      {usage.status === 'failed' || usage.status === 'forbidden' ? (
+        <p>The utilisation could not be loaded. Try again later.</p>
+      ) : null}
+      {usage.status === 'loaded' && (usage.data === null || usage.data.places === 0) ? (
+        <p>The clinic has no open places this week.</p>
+      ) : null}
+      {usage.status === 'loaded' && usage.data !== null && usage.data.places > 0 ? (
+        <dl className="nhsuk-summary-list">
+          <SummaryRow label="Places">{String(usage.data.places)}</SummaryRow>
+          <SummaryRow label="Booked">
+            {usage.data.booked}
+            {usage.data.percentBooked === null ? '' : ` (${usage.data.percentBooked}%)`}
+          </SummaryRow>
+          <SummaryRow label="Free">
+            {String(usage.data.unbooked ?? usage.data.places - usage.data.booked)}
+          </SummaryRow>
+          <SummaryRow label="Did not attend">{String(usage.data.dna ?? 0)}</SummaryRow>
+          <SummaryRow label="Cancelled">{String(usage.data.cancelled ?? 0)}</SummaryRow>
+        </dl>
+      ) : null}
+    </section>
   );
 }
 
@@ -223,6 +288,7 @@ export function ClinicPage() {
             </li>
           </ul>
         </nav>
+        <WeekUtilisation clinicId={id} week={week} weekEnd={weekEnd} />
         {slots.status === 'loading' ? <Loading text="Loading the slots…" /> : null}
         {slots.status === 'failed' && !notFound ? (
           <p>The slots could not be loaded. {slots.detail ? `${slots.detail} ` : ''}Try again later.</p>

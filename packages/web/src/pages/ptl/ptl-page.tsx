@@ -1,6 +1,7 @@
 import { Link, useLocation, useNavigate } from 'react-router';
 import type { PtlPage as PtlPageData, PtlSummary, SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
+import { getClinicians, type Clinician } from '../../api/clinics';
 import { getPtl, getPtlSummary, ptlExportUrl } from '../../api/ptl';
 import { PageHeading } from '../../components/page-heading';
 import { useLoad } from '../../components/use-load';
@@ -9,6 +10,7 @@ import { formatCount, withArticle } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/ptl.css';
 import { PtlFilters } from './ptl-filters';
+import { SaveViewForm, SavedViewList, useSavedViews } from './ptl-saved-views';
 import { formatPercent } from './ptl-format';
 import { PagedPagination } from './ptl-pagination';
 import { PtlTable } from './ptl-table';
@@ -72,6 +74,13 @@ export function PtlPage() {
     allowed,
   );
 
+  const saved = useSavedViews(view, allowed);
+  const clinicians = useLoad<Clinician[]>(
+    'clinicians',
+    (signal) => getClinicians(undefined, signal),
+    allowed,
+  );
+
   const forbidden = !allowed || list.status === 'forbidden' || summary.status === 'forbidden';
   usePageTitle(forbidden ? 'You do not have access' : 'Patient tracking list');
 
@@ -122,11 +131,18 @@ export function PtlPage() {
         {summary.status === 'loaded' ? (
           <SummaryLine summary={summary.data} specialty={view.specialty} />
         ) : null}
+        <SavedViewList saved={saved} />
         <PtlFilters
           view={view}
           specialties={specialties.status === 'loaded' ? specialties.data : null}
+          clinicians={clinicians.status === 'loaded' ? clinicians.data : null}
           onApply={apply}
         />
+        {searchFromView({ ...view, page: 1 }) ? (
+          <p className="nhsuk-body">
+            <Link to="/ptl">Clear filters and sort</Link>
+          </p>
+        ) : null}
 
         <p className="nhsuk-body" role="status">
           {status}
@@ -175,6 +191,7 @@ export function PtlPage() {
             </ul>
           </>
         ) : null}
+        <SaveViewForm saved={saved} />
       </div>
     </div>
   );

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { PtlPage, PtlRow, RttPriority } from '@pathflow/core';
 import { calendarDate, formatNhsNumber, formatShortDate } from './ptl-format';
 import { PRIORITY_LABELS } from './ptl-view';
@@ -70,7 +71,12 @@ export function PtlTable({ page, caption }: { page: PtlPage; caption: string }) 
           {page.rows.map((row) => (
             <tr className="nhsuk-table__row" key={row.pathwayId}>
               <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-                <span className="nhsuk-u-font-weight-bold">{row.patient.name}</span>
+                <Link
+                  className="nhsuk-u-font-weight-bold"
+                  to={`/patients/${encodeURIComponent(row.patient.id)}`}
+                >
+                  {row.patient.name}
+                </Link>
                 <br />
                 <span className="nhsuk-u-visually-hidden">NHS number: </span>
                 <span className="app-ptl-nhs-number">{formatNhsNumber(row.patient.nhsNumber)}</span>
@@ -97,6 +103,12 @@ export function PtlTable({ page, caption }: { page: PtlPage; caption: string }) 
                 <span className="nhsuk-u-secondary-text-colour app-ptl-nowrap">
                   by {formatShortDate(row.nextAction.due)}
                 </span>
+                {row.validation.due ? (
+                  <>
+                    <br />
+                    <strong className="nhsuk-tag nhsuk-tag--yellow app-ptl-tag">Validation due</strong>
+                  </>
+                ) : null}
               </td>
             </tr>
           ))}
