@@ -32,6 +32,7 @@ import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
+import { Textarea } from '../../components/textarea';
 import { SummaryRow } from '../../components/summary-row';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
@@ -380,37 +381,15 @@ export function FindSlotPage() {
           ) : null}
           <form onSubmit={(event) => void confirm(event)} noValidate>
             {needsReason ? (
-              <div
-                className={
-                  bookError?.reason ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group'
-                }
-              >
-                <label className="nhsuk-label" htmlFor="outOfTurnReason">
-                  Reason for booking out of turn
-                </label>
-                <div className="nhsuk-hint" id="outOfTurnReason-hint">
-                  Other patients are due before this one for this slot. Say why this patient should have it,
-                  for example the only date they can attend.
-                </div>
-                {bookError?.reason ? (
-                  <span className="nhsuk-error-message" id="outOfTurnReason-error">
-                    <span className="nhsuk-u-visually-hidden">Error: </span>
-                    {bookError.reason}
-                  </span>
-                ) : null}
-                <textarea
-                  className={bookError?.reason ? 'nhsuk-textarea nhsuk-textarea--error' : 'nhsuk-textarea'}
-                  id="outOfTurnReason"
-                  name="outOfTurnReason"
-                  rows={3}
-                  value={reason}
-                  onChange={(event) => setReason(event.target.value)}
-                  aria-describedby={
-                    bookError?.reason ? 'outOfTurnReason-hint outOfTurnReason-error' : 'outOfTurnReason-hint'
-                  }
-                  aria-invalid={bookError?.reason ? true : undefined}
-                />
-              </div>
+              <Textarea
+                id="outOfTurnReason"
+                label="Reason for booking out of turn"
+                hint="Other patients are due before this one for this slot. Say why this patient should have it, for example the only date they can attend."
+                rows={3}
+                value={reason}
+                onChange={setReason}
+                error={bookError?.reason}
+              />
             ) : null}
             <div className="nhsuk-button-group">
               <button

@@ -19,6 +19,7 @@ import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { NotificationBanner } from '../../components/notification-banner';
 import { PageHeading } from '../../components/page-heading';
+import { Textarea } from '../../components/textarea';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { formatDateTime } from '../../format';
@@ -385,33 +386,15 @@ export function BookPage() {
             <h2 className="nhsuk-heading-m" id="out-of-turn-heading">
               Book {chosen.name} out of turn
             </h2>
-            <div className={errors?.reason ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group'}>
-              <label className="nhsuk-label" htmlFor="outOfTurnReason">
-                Reason for booking out of turn
-              </label>
-              <div className="nhsuk-hint" id="outOfTurnReason-hint">
-                {first.name} is due before {chosen.name}. Say why {chosen.name} should have this slot, for
-                example the only date they can attend.
-              </div>
-              {errors?.reason ? (
-                <span className="nhsuk-error-message" id="outOfTurnReason-error">
-                  <span className="nhsuk-u-visually-hidden">Error: </span>
-                  {errors.reason}
-                </span>
-              ) : null}
-              <textarea
-                className={errors?.reason ? 'nhsuk-textarea nhsuk-textarea--error' : 'nhsuk-textarea'}
-                id="outOfTurnReason"
-                name="outOfTurnReason"
-                rows={3}
-                value={reason}
-                onChange={(event) => setReason(event.target.value)}
-                aria-describedby={
-                  errors?.reason ? 'outOfTurnReason-hint outOfTurnReason-error' : 'outOfTurnReason-hint'
-                }
-                aria-invalid={errors?.reason ? true : undefined}
-              />
-            </div>
+            <Textarea
+              id="outOfTurnReason"
+              label="Reason for booking out of turn"
+              hint={`${first.name} is due before ${chosen.name}. Say why ${chosen.name} should have this slot, for example the only date they can attend.`}
+              rows={3}
+              value={reason}
+              onChange={setReason}
+              error={errors?.reason}
+            />
             {letterPreview}
             <button className="nhsuk-button" type="submit" disabled={taken || !previewReady}>
               Book {chosen.name}
