@@ -327,4 +327,61 @@ describe('booking from a pathway', () => {
     await expectAxeClean(page);
     await screenshot(page, 'book-in-turn-slot-taken');
   });
+
+  it('books once when the answer to "Confirm booking" is lost and the clerk presses it again', async () => {
+    const api = await otherStaff();
+    const { knee } = await clinics(api);
+    const hal = await addWaitingPatient(suite.h, {
+      givenName: 'Hal',
+      familyName: 'Retry',
+      specialtyCode: '110',
+      tag: 'E2H',
+    });
+    // First in turn, so that no out-of-turn reason is asked for.
+    await suite.h.db.db
+      .update(pathways)
+      .set({ rttPeriodStart: '2026-06-01', clockStartDate: '2026-06-01' })
+      .where(eq(pathways.id, hal.pathwayId));
+    const in21 = addDays(today(), 21);
+    const slot = await slotOn(api, knee, in21);
+    const t = await fastClerk();
+    const { page } = t;
+    await page.goto(
+      `${suite.h.baseUrl}/pathways/${hal.pathwayId}/book?clinic=${knee}&from=${in21}&to=${in21}`,
+    );
+    await waitForHeading(page, 'Retry, Hal – Book an appointment');
+    await page.locator(`input[value="${slot.id}"]`).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForHeading(page, 'Retry, Hal – Check and confirm the booking');
+    await page.getByRole('region', { name: 'The letter Hal Retry will be sent' }).waitFor();
+
+    // The booking reaches the server, but its answer never reaches the browser.
+    const keys: string[] = [];
+    await page.route('**/api/v1/appointments', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(201);
+      await route.abort('failed');
+    });
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
+    await page.locator('.nhsuk-error-summary').getByText('We could not confirm the booking').waitFor();
+    await expectAxeClean(page);
+    await screenshot(page, 'book-answer-lost');
+
+    // Pressed again with the connection back: the same key, so the first booking is the answer.
+    await page.unroute('**/api/v1/appointments');
+    const retried = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/v1/appointments'),
+    );
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
+    keys.push((await retried).headers()['idempotency-key'] ?? '');
+    await waitForHeading(page, 'Appointment booked');
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const booked = await suite.h.db.db.execute(
+      sql`select count(*)::int as n from appointments where pathway_id = ${hal.pathwayId} and status = 'booked'`,
+    );
+    expect(booked.rows).toEqual([{ n: 1 }]);
+    expect((await slotOn(api, knee, in21)).booked).toBe(1);
+  });
 });

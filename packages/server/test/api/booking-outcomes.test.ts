@@ -57,6 +57,26 @@ describe.each(ENGINES)('appointment outcomes on %s', (engine) => {
     expect(res.json().errors[0].field).toBe('/body/status');
   });
 
+  it('refuses a did-not-attend before the appointment has started, and changes nothing', async () => {
+    const { pathwayId, appointmentId } = await bookAndArrive();
+    h.clock.set('2026-11-30T08:59:00Z');
+    clerk = await h.signIn('booking-clerk');
+    const early = await post(`/appointments/${appointmentId}/attendance`, {
+      status: 'dna',
+      appointmentCommunicated: true,
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({
+      code: 'booking_rule_violation',
+      rule: 'RECEPTION-dna-before-start',
+      errors: [{ field: '/body/status' }],
+    });
+    expect(await events(pathwayId)).toEqual([]);
+    // Arriving early is fine: the patient is at the desk before their time.
+    const arrived = await post(`/appointments/${appointmentId}/attendance`, { status: 'arrived' });
+    expect(arrived.statusCode, arrived.body).toBe(200);
+  });
+
   it('a missed first appointment that was communicated nullifies the clock (33)', async () => {
     const { pathwayId, appointmentId } = await bookAndArrive();
     const missing = await post(`/appointments/${appointmentId}/attendance`, { status: 'dna' });

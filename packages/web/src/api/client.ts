@@ -97,11 +97,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Signing in: a successful answer starts a new session. */
   startsSession?: boolean;
+  /** Extra request headers, e.g. `idempotency-key` on a booking. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Sends a request to the API and returns its JSON body (undefined for 204), or throws `ApiError`. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    accept: 'application/json, application/problem+json',
+  };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   const tracked = trackRequest(options.startsSession);
@@ -134,3 +139,31 @@ export const api = {
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...options, body }),
 };
+
+function uuid(): string {
+  // crypto.randomUUID needs a secure context; getRandomValues works everywhere (RFC 9562 version 4).
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Idempotency keys for one page's writes: the same request (same body) gets the same key, so pressing the
+ * button again after a lost answer ("No connection") replays the first answer instead of booking twice; a
+ * different request gets a new key. Keep one per page visit (`useRef(idempotencyKeys())`).
+ */
+export function idempotencyKeys(): (body: unknown) => string {
+  const keys = new Map<string, string>();
+  return (body) => {
+    const text = JSON.stringify(body);
+    let key = keys.get(text);
+    if (!key) {
+      key = uuid();
+      keys.set(text, key);
+    }
+    return key;
+  };
+}

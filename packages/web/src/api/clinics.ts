@@ -18,7 +18,7 @@ import type {
   ReferralPriority,
   SlotType,
 } from '@pathflow/core';
-import { api } from './client';
+import { api, ApiError } from './client';
 
 /** The views the server answers with, shared with it through core's API contract. */
 export type {
@@ -292,8 +292,24 @@ export const getInTurn = (slotId: string, limit: number, signal?: AbortSignal) =
     .get<{ patients: InTurnPatient[] }>(`${BASE}/slots/${id(slotId)}/in-turn?limit=${limit}`, { signal })
     .then((a) => a.patients);
 
-export const bookAppointment = (body: { slotId: string; pathwayId: string; outOfTurnReason?: string }) =>
-  api.post<Appointment>(`${BASE}/appointments`, body);
+/**
+ * What to tell the clerk when booking fails for a reason other than a full slot or a missing out-of-turn reason.
+ * With no answer at all the booking may or may not have been made, so they are told to press the button again:
+ * the same Idempotency-Key makes the second press answer with the first booking rather than book twice.
+ */
+export function bookingFailedText(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'network_error') {
+    return 'We could not confirm the booking because Pathflow could not be reached. Check your connection and select Confirm booking again: the patient will only be booked once.';
+  }
+  const detail = err instanceof ApiError ? err.detail || err.title : '';
+  return `The appointment has not been booked. ${detail || 'There is a problem with the service.'}`;
+}
+
+/** Books; `idempotencyKey` (from `idempotencyKeys()`) makes a retry of the same booking book once. */
+export const bookAppointment = (
+  body: { slotId: string; pathwayId: string; outOfTurnReason?: string },
+  idempotencyKey: string,
+) => api.post<Appointment>(`${BASE}/appointments`, body, { headers: { 'idempotency-key': idempotencyKey } });
 
 /** One clinic's utilisation over London dates `from` to `to` (null when it has no slots then). */
 export const getOneClinicUtilisation = (clinicId: string, from: string, to: string, signal?: AbortSignal) =>

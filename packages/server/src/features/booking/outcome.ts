@@ -70,7 +70,11 @@ const NEXT_STATUSES: Record<string, readonly AttendanceStatus[]> = {
   arrived: ['attended', 'cancelled-on-day'],
 };
 
-/** Records what happened on the day. Only on or after the appointment's day; each step once. */
+/**
+ * Records what happened on the day. Only on or after the appointment's day; each step once; a did-not-attend
+ * only once the appointment's time has passed (RECEPTION-dna-before-start, the same rule the reception desk
+ * keeps).
+ */
 export async function recordAttendance(
   db: Database,
   ctx: RequestContext,
@@ -90,6 +94,14 @@ export async function recordAttendance(
         'conflict',
         `This appointment is ${a.status}: it cannot be recorded as ${input.status}`,
       );
+    }
+    if (input.status === 'dna' && a.startsAt.getTime() > ctx.now.getTime()) {
+      const message =
+        'This appointment has not started yet: a patient can only be recorded as did not attend once their appointment time has passed';
+      throw new AppError('booking_rule_violation', message, {
+        rule: 'RECEPTION-dna-before-start',
+        errors: [{ field: '/body/status', message }],
+      });
     }
     if (input.status === 'dna' && input.appointmentCommunicated === undefined) {
       throw invalid(

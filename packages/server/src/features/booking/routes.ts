@@ -359,7 +359,9 @@ export function bookingRoutes(base: FastifyInstance, deps: RouteDeps): void {
           200: AppointmentSchema,
           404: problemResponse('The appointment was not found'),
           409: problemResponse('The appointment is not in a state that allows this'),
-          422: problemResponse('rtt_rule_violation: the RTT engine refuses the status this implies'),
+          422: problemResponse(
+            'booking_rule_violation: did not attend before the appointment started (RECEPTION-dna-before-start); rtt_rule_violation: the RTT engine refuses the status this implies',
+          ),
         },
       },
     },

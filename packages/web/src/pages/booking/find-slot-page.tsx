@@ -7,8 +7,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { ApiError } from '../../api/client';
-import { bookAppointment, type Appointment } from '../../api/clinics';
+import { ApiError, idempotencyKeys } from '../../api/client';
+import { bookAppointment, bookingFailedText, type Appointment } from '../../api/clinics';
 import {
   getBookingLetter,
   getSlotOffers,
@@ -124,6 +124,10 @@ export function FindSlotPage() {
   const [bookError, setBookError] = useState<{ summary: ErrorSummaryItem[]; reason?: string } | null>(null);
   const [booked, setBooked] = useState<Booked | null>(null);
   const submitting = useRef(false);
+  // The last "Confirm booking" got no answer: the slot may be full because it is now this patient's, so the
+  // live check stops saying it was taken, and pressing again (same key) answers with that booking.
+  const [unconfirmed, setUnconfirmed] = useState(false);
+  const keyFor = useRef(idempotencyKeys()).current;
 
   // A new list (new filters): nothing in it is known to be gone yet.
   useEffect(() => {
@@ -141,14 +145,18 @@ export function FindSlotPage() {
     chosen !== null && (gone.has(chosen.id) || (preview.status === 'failed' && preview.httpStatus === 409));
 
   const visible = data ? data.slots.filter((s) => !gone.has(s.id)) : [];
-  const watched = booked ? [] : chosen ? (chosenGone ? [] : [chosen.id]) : visible.map((s) => s.id);
+  const watched =
+    booked || unconfirmed ? [] : chosen ? (chosenGone ? [] : [chosen.id]) : visible.map((s) => s.id);
   useSlotWatch(watched, (ids) => {
+    if (submitting.current) return; // our own booking may be what filled it
     const fresh = ids.filter((i) => !gone.has(i));
     if (fresh.length === 0) return;
     setGone((prev) => new Set([...prev, ...fresh]));
     if (!chosen) setGoneCount((n) => n + fresh.length);
     if (fresh.includes(selected)) setSelected('');
   });
+
+  useEffect(() => setUnconfirmed(false), [chosen?.id]);
 
   useEffect(() => {
     if (chosen && preview.status === 'loaded') {
@@ -241,11 +249,12 @@ export function FindSlotPage() {
     }
     submitting.current = true;
     try {
-      const appointment = await bookAppointment({
+      const body = {
         slotId: chosen.id,
         pathwayId,
         ...(needsReason && reason.trim() ? { outOfTurnReason: reason.trim() } : {}),
-      });
+      };
+      const appointment = await bookAppointment(body, keyFor(body));
       setBookError(null);
       // The confirmation letter queued with it, for a link (for those who can read messages).
       let messageId: string | null = null;
@@ -254,6 +263,7 @@ export function FindSlotPage() {
       }
       setBooked({ appointment, slot: chosen, messageId });
     } catch (err) {
+      setUnconfirmed(err instanceof ApiError && err.code === 'network_error');
       if (err instanceof ApiError && err.status === 401) return expired();
       if (err instanceof ApiError && err.status === 409 && err.code === 'slot_unavailable') {
         setBookError(null);
@@ -269,14 +279,7 @@ export function FindSlotPage() {
           reason: reasonError,
         });
       }
-      const detail = err instanceof ApiError ? err.detail || err.title : '';
-      setBookError({
-        summary: [
-          {
-            text: `The appointment has not been booked. ${detail || 'There is a problem with the service.'}`,
-          },
-        ],
-      });
+      setBookError({ summary: [{ text: bookingFailedText(err) }] });
     } finally {
       submitting.current = false;
     }

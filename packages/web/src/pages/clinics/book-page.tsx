@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
-import { ApiError } from '../../api/client';
+import { ApiError, idempotencyKeys } from '../../api/client';
 import { BackLink } from '../../components/back-link';
 import {
   bookAppointment,
+  bookingFailedText,
   getClinic,
   getClinicSlots,
   getInTurn,
@@ -90,6 +91,9 @@ export function BookPage() {
   // Someone else took the slot's last place while the page was open.
   const [taken, setTaken] = useState(false);
   const submitting = useRef(false);
+  // The last "Confirm booking" got no answer: the slot may be full with this booking (see find-slot-page).
+  const [unconfirmed, setUnconfirmed] = useState(false);
+  const keyFor = useRef(idempotencyKeys()).current;
 
   const slot = where.status === 'loaded' ? where.data.slot : null;
   const clinic = where.status === 'loaded' ? where.data.clinic : null;
@@ -98,7 +102,9 @@ export function BookPage() {
 
   // Watched only while it had a place when the page opened (a full slot says so when booked).
   const hadPlace = slot !== null && slot.capacity - slot.booked - slot.held > 0;
-  useSlotWatch(hadPlace && !booked && !full && !taken ? [slotId] : [], () => setTaken(true));
+  useSlotWatch(hadPlace && !booked && !full && !taken && !unconfirmed ? [slotId] : [], () => {
+    if (!submitting.current) setTaken(true);
+  });
 
   const previewFor =
     confirming ?? (chosen && firstInTurn && chosen.pathwayId !== firstInTurn.pathwayId ? chosen : null);
@@ -137,32 +143,23 @@ export function BookPage() {
     if (submitting.current || taken) return;
     submitting.current = true;
     try {
-      const appointment = await bookAppointment({
-        slotId,
-        pathwayId: patient.pathwayId,
-        ...(outOfTurnReason ? { outOfTurnReason } : {}),
-      });
+      const body = { slotId, pathwayId: patient.pathwayId, ...(outOfTurnReason ? { outOfTurnReason } : {}) };
+      const appointment = await bookAppointment(body, keyFor(body));
       setErrors(null);
       setBooked({ appointment, patient });
     } catch (err) {
+      setUnconfirmed(err instanceof ApiError && err.code === 'network_error');
       if (err instanceof ApiError && err.status === 401) return expired();
       if (err instanceof ApiError && err.status === 409 && err.code === 'slot_unavailable') {
         setErrors(null);
         return setFull(true);
       }
       const reasonError = err instanceof ApiError ? err.fieldError('outOfTurnReason') : undefined;
-      const detail = err instanceof ApiError ? err.detail || err.title : '';
       setAttempt((n) => n + 1);
       setErrors(
         reasonError
           ? { summary: [{ text: reasonError, fieldId: 'outOfTurnReason' }], reason: reasonError }
-          : {
-              summary: [
-                {
-                  text: `The appointment has not been booked. ${detail || 'There is a problem with the service.'}`,
-                },
-              ],
-            },
+          : { summary: [{ text: bookingFailedText(err) }] },
       );
     } finally {
       submitting.current = false;
