@@ -106,7 +106,7 @@ describe('clinics and booking in turn', () => {
     const carolNhs = await addPatientLastInTurn('Carol', 'Later');
 
     // Home → clinics.
-    await page.getByRole('link', { name: 'Clinics', exact: true }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Clinics', exact: true }).click();
     await waitForHeading(page, 'Clinics');
     expect(await page.title()).toBe('Clinics – Pathflow');
     expect(await focused(page)).toBe('H1: Clinics');

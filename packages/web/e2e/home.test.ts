@@ -160,7 +160,21 @@ describe('the home page by role', () => {
       expect(items[1]).toMatch(/^Call the patient: Example, Alice, due \d+ \w+ \d{4} Overdue$/);
       await expectAlerts(page, d);
 
-      // The pages a booking clerk uses, one link each.
+      // The header's menu: the sections a clerk uses, Home not among them (the logo goes home).
+      const menu = page.getByRole('navigation', { name: 'Menu' });
+      expect(await menu.getByRole('link').allInnerTexts()).toEqual([
+        'Waiting list',
+        'Referrals',
+        'Clinics',
+        'Reception',
+        'Work queues',
+        'Messages',
+        'Dashboards',
+      ]);
+      expect(await menu.locator('[aria-current]').count()).toBe(0);
+
+      // The pages a booking clerk uses, one link each in the page.
+      const main = page.getByRole('main');
       for (const [name, href] of [
         ['View the patient tracking list', '/ptl'],
         ['Book appointments from the patient tracking list', '/ptl'],
@@ -170,9 +184,9 @@ describe('the home page by role', () => {
         ['Dashboards: waiting times, breaches and clinic use', '/dashboard'],
         ['See the access policy', '/access-policy'],
       ] as const) {
-        expect(await page.getByRole('link', { name, exact: true }).getAttribute('href'), name).toBe(href);
+        expect(await main.getByRole('link', { name, exact: true }).getAttribute('href'), name).toBe(href);
       }
-      expect(await page.getByRole('link', { name: 'Clinics', exact: true }).getAttribute('href')).toBe(
+      expect(await main.getByRole('link', { name: 'Clinics', exact: true }).getAttribute('href')).toBe(
         '/clinics',
       );
       // Still one table on the page: the waiting lists.
@@ -183,6 +197,13 @@ describe('the home page by role', () => {
       await work.getByRole('link', { name: '2 tasks overdue in your teams' }).click();
       await page.getByRole('heading', { level: 1, name: 'Work queues' }).waitFor();
       expect(new URL(page.url()).search).toBe('?show=overdue');
+      // The menu says where the clerk is, and takes them to another section.
+      const current = menu.locator('[aria-current="page"]');
+      expect(await current.innerText()).toBe('Work queues');
+      await menu.getByRole('link', { name: 'Waiting list' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Patient tracking list' }).waitFor();
+      expect(await current.innerText()).toBe('Waiting list');
+      expect(await axeViolations(page)).toEqual([]);
     },
     SLOW_MS,
   );
@@ -209,7 +230,21 @@ describe('the home page by role', () => {
       expect(await page.getByTestId('my-tasks').count()).toBe(0);
       await expectAlerts(page, d);
       expect(await page.getByRole('link', { name: 'Reception: check patients in' }).count()).toBe(0);
-      expect(await page.getByRole('link', { name: /^Dashboards/ }).count()).toBe(1);
+      expect(
+        await page
+          .getByRole('main')
+          .getByRole('link', { name: /^Dashboards/ })
+          .count(),
+      ).toBe(1);
+      // No Reception in the menu either: a service manager does not book.
+      expect(await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).toEqual([
+        'Waiting list',
+        'Referrals',
+        'Clinics',
+        'Work queues',
+        'Messages',
+        'Dashboards',
+      ]);
       expect(await axeViolations(page)).toEqual([]);
     },
     SLOW_MS,

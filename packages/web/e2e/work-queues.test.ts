@@ -39,7 +39,7 @@ describe('work queues', () => {
       ]);
       const { page } = await suite.signedIn('booking-clerk');
 
-      await page.getByRole('link', { name: 'Work queues' }).click();
+      await page.getByRole('main').getByRole('link', { name: 'Work queues' }).click();
       await waitForHeading(page, 'Work queues');
       expect(await page.title()).toBe('Work queues – Pathflow');
       const queues = page.getByRole('table', { name: 'Your queues' });

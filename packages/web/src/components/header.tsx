@@ -1,6 +1,7 @@
 import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { SessionInfo } from '@pathflow/core';
+import { HeaderNavigation } from './header-navigation';
 import { NhsLogo, UserIcon } from './nhs-logo';
 import { SERVICE_NAME } from './use-page-title';
 
@@ -11,7 +12,10 @@ interface HeaderProps {
   signingOut: boolean;
 }
 
-/** NHS.UK header: the NHS logo, the organisation's name once signed in, the service name and the account menu. */
+/**
+ * NHS.UK header: the NHS logo, the organisation's name once signed in, the service name, the account menu and
+ * the navigation to the sections the user's role can use.
+ */
 export function Header({ session, onSignOut, signingOut }: HeaderProps) {
   const organisation = session?.user.organisation.name;
   const homeLabel = ['NHS', organisation, SERVICE_NAME, 'homepage'].filter(Boolean).join(' ');
@@ -50,6 +54,7 @@ export function Header({ session, onSignOut, signingOut }: HeaderProps) {
           </nav>
         ) : null}
       </div>
+      {session ? <HeaderNavigation permissions={session.user.permissions} /> : null}
     </header>
   );
 }
