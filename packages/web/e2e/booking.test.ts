@@ -6,10 +6,10 @@
  * re-check every 300 ms here (`pathflow:slot-poll-ms` in local storage) instead of every 10 seconds.
  */
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { clinicians, locations, pathways } from '../../server/src/db/schema';
+import { appointments, clinicians, locations, pathways } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
 import { addWaitingPatient } from './support/patients';
 import { screenshot, useWebHarness, waitForHeading, type TestPage } from './support/harness';
@@ -378,10 +378,11 @@ describe('booking from a pathway', () => {
     await waitForHeading(page, 'Appointment booked');
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
-    const booked = await suite.h.db.db.execute(
-      sql`select count(*)::int as n from appointments where pathway_id = ${hal.pathwayId} and status = 'booked'`,
-    );
-    expect(booked.rows).toEqual([{ n: 1 }]);
+    const booked = await suite.h.db.db
+      .select({ id: appointments.id })
+      .from(appointments)
+      .where(and(eq(appointments.pathwayId, hal.pathwayId), eq(appointments.status, 'booked')));
+    expect(booked).toHaveLength(1);
     expect((await slotOn(api, knee, in21)).booked).toBe(1);
   });
 });

@@ -5,3 +5,6 @@ export * from './ptl';
 export * from './tasks';
 export * from './policy';
 export * from './communications';
+export * from './reception';
+export * from './patient-record';
+export * from './dashboard';

@@ -1,44 +1,16 @@
 /**
  * Typed calls for the dashboards and the home page's alerts: `/api/v1/dashboard/*` (the waiting list by weeks
  * band, the 18-week breach forecast) and utilisation by week and the under-booked sessions from
- * `/api/v1/utilisation`. The shapes follow the server's OpenAPI description (`GET /api/v1/openapi.json`).
+ * `/api/v1/utilisation`. The dashboards' shapes are core's API contract (`@pathflow/core`'s `WaitingListByBand`,
+ * `BreachForecast`); utilisation's follow the server's OpenAPI description (`GET /api/v1/openapi.json`).
  */
+import type { BreachForecast, WaitingListByBand } from '@pathflow/core';
 import { api } from './client';
 
+export { WAIT_BAND_KEYS } from '@pathflow/core';
+export type { BandCounts, BreachForecast, BreachWeek, WaitBandKey, WaitingListByBand } from '@pathflow/core';
+
 const BASE = '/api/v1';
-
-export const WAIT_BAND_KEYS = [
-  'weeks0to17',
-  'weeks18to51',
-  'weeks52to64',
-  'weeks65to77',
-  'weeks78plus',
-] as const;
-export type WaitBandKey = (typeof WAIT_BAND_KEYS)[number];
-export type BandCounts = Record<WaitBandKey, number> & { total: number };
-
-export interface WaitingListByBand {
-  asOf: string;
-  bands: { key: WaitBandKey; label: string; fromDays: number; toDays: number | null }[];
-  specialties: ({ code: string; name: string } & BandCounts)[];
-  trust: BandCounts;
-}
-
-export interface BreachWeek {
-  weekStart: string;
-  weekEnd: string;
-  countedFrom: string;
-  total: number;
-  bookedBeforeBreach: number;
-  bookedAfterBreach: number;
-  notBooked: number;
-}
-
-export interface BreachForecast {
-  asOf: string;
-  weeks: BreachWeek[];
-  alreadyBreached: { total: number; booked: number; notBooked: number };
-}
 
 export interface WeekUtilisation {
   weekStart: string | null;

@@ -1,67 +1,34 @@
 /**
  * Typed calls to the reception endpoints, `/api/v1/reception`: the day's clinic sessions by site, and the desk's
- * actions (check in, seen, did not attend, and the rest of an ended session as did not attend).
+ * actions (check in, seen, did not attend, and the rest of an ended session as did not attend). The shapes are
+ * core's API contract (`@pathflow/core`'s `ReceptionDay`, `ReceptionAppointment`, `SessionDnaResult`).
  */
+import type {
+  DeskAction,
+  ReceptionAppointment,
+  ReceptionDay,
+  ReceptionQuery,
+  SessionDnaInput,
+  SessionDnaResult,
+} from '@pathflow/core';
 import { api } from './client';
 
-export type ReceptionStatus = 'booked' | 'arrived' | 'seen' | 'dna' | 'cancelled';
-
-export interface ReceptionAppointment {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  slotType: string;
-  status: ReceptionStatus;
-  appointmentStatus: string;
-  patient: { id: string; name: string; nhsNumber: string };
-  needs: { interpreter: string | null; transport: boolean; communication: string[] };
-  communicated: boolean;
-}
-
-export interface ReceptionSession {
-  index: number;
-  startsAt: string;
-  endsAt: string;
-  ended: boolean;
-  cancelled: boolean;
-  appointments: ReceptionAppointment[];
-}
-
-export interface ReceptionClinic {
-  id: string;
-  name: string;
-  clinician: string | null;
-  location: string;
-  specialtyCode: string;
-  sessions: ReceptionSession[];
-}
-
-export interface ReceptionSite {
-  code: string;
-  name: string;
-  clinics: ReceptionClinic[];
-}
-
-export interface ReceptionDay {
-  date: string;
-  today: string;
-  site: string | null;
-  sites: { code: string; name: string }[];
-  groups: ReceptionSite[];
-}
-
-export type DeskAction = 'check-in' | 'seen' | 'did-not-attend';
-
-export interface SessionDnaResult {
-  clinicId: string;
-  date: string;
-  sessionIndex: number;
-  marked: ReceptionAppointment[];
-}
+export type {
+  DeskAction,
+  ReceptionAppointment,
+  ReceptionClinic,
+  ReceptionDay,
+  ReceptionQuery,
+  ReceptionSession,
+  ReceptionSite,
+  ReceptionStatus,
+  SessionDnaInput,
+  SessionDnaResult,
+} from '@pathflow/core';
 
 const BASE = '/api/v1/reception';
 
-export function getReceptionDay(query: { date?: string; site?: string }, signal?: AbortSignal) {
+export function getReceptionDay(query: ReceptionQuery, signal?: AbortSignal) {
   const params = new URLSearchParams();
   if (query.date) params.set('date', query.date);
   if (query.site) params.set('site', query.site);
@@ -72,5 +39,5 @@ export function getReceptionDay(query: { date?: string; site?: string }, signal?
 export const recordAtDesk = (appointmentId: string, action: DeskAction) =>
   api.post<ReceptionAppointment>(`${BASE}/appointments/${encodeURIComponent(appointmentId)}/${action}`);
 
-export const markSessionDidNotAttend = (body: { clinicId: string; date: string; sessionIndex: number }) =>
+export const markSessionDidNotAttend = (body: SessionDnaInput) =>
   api.post<SessionDnaResult>(`${BASE}/sessions/did-not-attend`, body);

@@ -31,7 +31,15 @@
  * For pathways already breached the split is booked (any booked appointment) or not booked.
  */
 import { sql } from 'drizzle-orm';
-import { addDays, parsePlainDate } from '@pathflow/core';
+import {
+  addDays,
+  parsePlainDate,
+  type BandCounts,
+  type BreachForecast,
+  type BreachWeek,
+  type WaitBandKey,
+  type WaitingListByBand,
+} from '@pathflow/core';
 import { queryRows, type Database } from '../../db/client';
 import type { RequestContext } from '../../auth/principal';
 import { londonToday } from '../../clock';
@@ -43,34 +51,12 @@ export const WAIT_BANDS = [
   { key: 'weeks52to64', label: '52 to 64 weeks', fromDays: 365, toDays: 455 },
   { key: 'weeks65to77', label: '65 to 77 weeks', fromDays: 456, toDays: 546 },
   { key: 'weeks78plus', label: '78 weeks or more', fromDays: 547, toDays: null },
-] as const;
-
-export type WaitBandKey = (typeof WAIT_BANDS)[number]['key'];
-export type BandCounts = Record<WaitBandKey, number> & { total: number };
-
-export interface WaitingListBySpecialty {
-  asOf: string;
-  bands: { key: WaitBandKey; label: string; fromDays: number; toDays: number | null }[];
-  specialties: ({ code: string; name: string } & BandCounts)[];
-  trust: BandCounts;
-}
-
-export interface BreachWeek {
-  weekStart: string;
-  weekEnd: string;
-  /** The first day counted: the Monday, or tomorrow in the current week. */
-  countedFrom: string;
-  total: number;
-  bookedBeforeBreach: number;
-  bookedAfterBreach: number;
-  notBooked: number;
-}
-
-export interface BreachForecast {
-  asOf: string;
-  weeks: BreachWeek[];
-  alreadyBreached: { total: number; booked: number; notBooked: number };
-}
+] as const satisfies readonly {
+  key: WaitBandKey;
+  label: string;
+  fromDays: number;
+  toDays: number | null;
+}[];
 
 export const DEFAULT_FORECAST_WEEKS = 12;
 export const MAX_FORECAST_WEEKS = 52;
@@ -81,7 +67,7 @@ const BREACH_18_DAYS = 127;
 const iso = (d: string, days: number): string => addDays(parsePlainDate(d), days).toString();
 
 /** `GET /dashboard/waiting-list`: every specialty of the organisation (empty ones too) and the trust. */
-export async function waitingListByBand(db: Database, ctx: RequestContext): Promise<WaitingListBySpecialty> {
+export async function waitingListByBand(db: Database, ctx: RequestContext): Promise<WaitingListByBand> {
   const orgId = ctx.principal.orgId;
   const asOf = londonToday(ctx.now);
   // Waited at least `days` days ⇔ clock start ≤ today − days.

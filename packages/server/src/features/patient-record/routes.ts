@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { RTT_PRIORITIES } from '@pathflow/core';
+import { RTT_PRIORITIES, type PatientAppointments, type PatientPathways } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { londonToday } from '../../clock';
@@ -108,7 +108,7 @@ export function patientRecordRoutes(base: FastifyInstance, deps: RouteDeps): voi
         },
       },
     },
-    async (request) => {
+    async (request): Promise<PatientPathways> => {
       const ctx = contextOf(request, deps.now);
       return { asOf: londonToday(ctx.now), pathways: await patientPathways(db, ctx, request.params.id) };
     },
@@ -130,7 +130,7 @@ export function patientRecordRoutes(base: FastifyInstance, deps: RouteDeps): voi
         },
       },
     },
-    async (request) => ({
+    async (request): Promise<PatientAppointments> => ({
       appointments: await patientAppointments(db, contextOf(request, deps.now), request.params.id),
     }),
   );

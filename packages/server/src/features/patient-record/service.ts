@@ -6,7 +6,13 @@
  * transaction.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { breachDates, completedWeeks, type RttPriority } from '@pathflow/core';
+import {
+  breachDates,
+  completedWeeks,
+  type PatientAppointment,
+  type PatientPathway,
+  type RttPriority,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import {
   appointments,
@@ -28,69 +34,6 @@ import { evaluatePathway } from '../pathways/service';
 
 /** Most appointments one read returns, newest first (a patient has tens at most). */
 export const MAX_PATIENT_APPOINTMENTS = 200;
-
-export interface NamedRef {
-  id: string;
-  name: string;
-}
-
-export interface PatientPathway {
-  id: string;
-  ppid: string;
-  specialty: { code: string; name: string };
-  clinician: NamedRef | null;
-  priority: RttPriority;
-  /** The pathway's clock start (the referral's). */
-  clockStart: string;
-  /** open or closed. */
-  status: string;
-  /** An RTT clock is running today, by the engine over the pathway's events. */
-  clockRunning: boolean;
-  /** The wait today, while the pathway is open and its clock runs; otherwise null. */
-  waiting: {
-    /** Start of the running clock period. */
-    since: string;
-    daysWaited: number;
-    weeksWaited: number;
-    weekBand: number;
-    /** The first day the wait is over 18 weeks. */
-    breachDate: string;
-    over18Weeks: boolean;
-  } | null;
-  /** The booked appointment on the pathway (the earliest, should there be more than one). */
-  bookedAppointment: { id: string; startsAt: string; clinic: string } | null;
-}
-
-export interface PatientAppointmentSupport {
-  id: string;
-  /** interpreter or transport. */
-  kind: string;
-  language: string | null;
-  /** needed, booked or cancelled. */
-  status: string;
-  reference: string | null;
-}
-
-export interface PatientAppointment {
-  id: string;
-  pathwayId: string;
-  specialty: { code: string; name: string };
-  startsAt: string;
-  endsAt: string;
-  clinic: NamedRef;
-  clinician: NamedRef | null;
-  /** The named service running the clinic, when it is not a clinician's. */
-  serviceName: string | null;
-  location: { id: string; name: string; site: string; addressLine: string; postcode: string };
-  slotType: string;
-  /** booked, cancelled, arrived, attended, dna, cancelled-on-day, displaced. */
-  status: string;
-  outcome: string | null;
-  cancelledBy: string | null;
-  cancelReason: string | null;
-  bookedAt: string;
-  support: PatientAppointmentSupport[];
-}
 
 const fullName = (p: { title: string | null; givenName: string | null; familyName: string | null }) =>
   [p.title, p.givenName, p.familyName].filter((s) => s !== null && s !== '').join(' ');

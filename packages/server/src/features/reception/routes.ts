@@ -6,11 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { RECEPTION_STATUSES, type DeskAction } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
 import { problemResponse } from '../openapi/problem-schema';
-import { RECEPTION_STATUSES, markSessionDna, receptionDay, recordAtDesk, type DeskAction } from './service';
+import { markSessionDna, receptionDay, recordAtDesk } from './service';
 
 const ReceptionAppointmentSchema = Type.Object({
   id: Uuid,

@@ -17,7 +17,20 @@
  * sent or delivered. A message still queued or that failed is no evidence (EX-RTT-08).
  */
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { londonDateOfEpochMilliseconds, parsePlainDate } from '@pathflow/core';
+import {
+  londonDateOfEpochMilliseconds,
+  parsePlainDate,
+  type DeskAction,
+  type ReceptionAppointment,
+  type ReceptionClinic,
+  type ReceptionDay,
+  type ReceptionQuery,
+  type ReceptionSession,
+  type ReceptionSite,
+  type ReceptionStatus,
+  type SessionDnaInput,
+  type SessionDnaResult,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import {
   appointments,
@@ -34,10 +47,6 @@ import type { RequestContext } from '../../auth/principal';
 import { AppError, invalid, notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { recordAttendance } from '../booking/outcome';
-
-/** How reception sees an appointment. */
-export const RECEPTION_STATUSES = ['booked', 'arrived', 'seen', 'dna', 'cancelled'] as const;
-export type ReceptionStatus = (typeof RECEPTION_STATUSES)[number];
 
 /** The appointment's stored status as the desk sees it. */
 export function receptionStatus(status: string): ReceptionStatus {
@@ -59,69 +68,6 @@ export function receptionStatus(status: string): ReceptionStatus {
 /** Messages to the patient that show the appointment was communicated, once sent or delivered. */
 const EVIDENCE_KINDS = ['appointment-booked', 'appointment-moved', 'appointment-reminder'];
 const EVIDENCE_STATUSES = ['sent', 'delivered'];
-
-export interface ReceptionAppointment {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  slotType: string;
-  status: ReceptionStatus;
-  /** The appointment's own status (booked, arrived, attended, dna, cancelled, cancelled-on-day, displaced). */
-  appointmentStatus: string;
-  patient: { id: string; name: string; nhsNumber: string };
-  needs: {
-    /** The language an interpreter is needed for, from the appointment's request or the patient's record. */
-    interpreter: string | null;
-    /** Transport is booked or requested for the appointment, or the patient is eligible for it. */
-    transport: boolean;
-    /** Accessible Information Standard needs held on the patient's record (large-print, bsl, …). */
-    communication: string[];
-  };
-  /** A booking, move or reminder message reached the patient (sent or delivered). */
-  communicated: boolean;
-}
-
-export interface ReceptionSession {
-  index: number;
-  startsAt: string;
-  endsAt: string;
-  /** The session's last slot has ended. */
-  ended: boolean;
-  /** Every slot of the session was cancelled (the clinic was cancelled). */
-  cancelled: boolean;
-  appointments: ReceptionAppointment[];
-}
-
-export interface ReceptionClinic {
-  id: string;
-  name: string;
-  clinician: string | null;
-  location: string;
-  specialtyCode: string;
-  sessions: ReceptionSession[];
-}
-
-export interface ReceptionSite {
-  code: string;
-  name: string;
-  clinics: ReceptionClinic[];
-}
-
-export interface ReceptionDay {
-  date: string;
-  today: string;
-  /** The site asked for, or null for every site. */
-  site: string | null;
-  /** Every site of the organisation, to choose from. */
-  sites: { code: string; name: string }[];
-  /** The day's sessions, by site, then clinic, then session. */
-  groups: ReceptionSite[];
-}
-
-export interface ReceptionQuery {
-  date?: string | undefined;
-  site?: string | undefined;
-}
 
 /** Each site once, by code, with its name, in name order. */
 async function sitesOf(db: Database, orgId: string) {
@@ -397,8 +343,6 @@ function once(status: string, wanted: 'arrived' | 'attended' | 'dna', allowedFro
   }
 }
 
-export type DeskAction = 'check-in' | 'seen' | 'did-not-attend';
-
 /** One patient at the desk: check in, seen or did not attend, through the booking service. */
 export async function recordAtDesk(
   db: Database,
@@ -460,20 +404,6 @@ async function wasCommunicated(tx: Database, orgId: string, appointmentId: strin
       ),
     );
   return (row?.n ?? 0) > 0;
-}
-
-export interface SessionDnaInput {
-  clinicId: string;
-  date: string;
-  sessionIndex: number;
-}
-
-export interface SessionDnaResult {
-  clinicId: string;
-  date: string;
-  sessionIndex: number;
-  /** The appointments marked as did not attend now, each as the desk now sees it. */
-  marked: ReceptionAppointment[];
 }
 
 /**
