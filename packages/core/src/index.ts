@@ -13,3 +13,4 @@ export * from './booking';
 export * from './communications';
 export * from './policy';
 export * from './tasks';
+export * from './capacity';
