@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox`, `-- web` or `-- allocation` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox`, `-- web`, `-- allocation` or `-- forecast` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
@@ -12,6 +12,7 @@ import { runSlotSearchBench } from './slot-search';
 import { runSchedulerBench } from './scheduler';
 import { runOutboxBench } from './outbox';
 import { runWebBench } from './web';
+import { runForecastBench } from './forecast';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   if (only.length === 0 || only.includes('allocation')) {
     process.stdout.write(`${(await allocationBenchmark()).join('\n')}\n`);
   }
+  if (only.length === 0 || only.includes('forecast')) await runForecastBench();
 }
 
 main().catch((e: unknown) => {

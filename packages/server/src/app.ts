@@ -54,6 +54,7 @@ import { patientRecordRoutes } from './features/patient-record/routes';
 import { savedViewRoutes } from './features/saved-views/routes';
 import { receptionRoutes } from './features/reception/routes';
 import { dashboardRoutes } from './features/dashboard/routes';
+import { forecastRoutes } from './features/forecast/routes';
 import { capacityRoutes } from './features/capacity/routes';
 
 export interface AppDeps {
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps) {
       savedViewRoutes(api, routeDeps);
       receptionRoutes(api, routeDeps);
       dashboardRoutes(api, routeDeps);
+      forecastRoutes(api, routeDeps);
       capacityRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);

@@ -1,0 +1,332 @@
+/**
+ * The forecast's three requests, between the routes and `runForecast`: the summary, a page of potential
+ * breaches (names and NHS numbers read and audited per patient listed, as the PTL does) and what-if scenarios
+ * (checked field by field, so that a mistake is a 400 naming the field). None of them writes anything but the
+ * audit rows of the potential breaches listed.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { FORECAST_NO_DAY, epochDayToIso, type PotentialBreachReason, type RttPriority } from '@pathflow/core';
+import type { Database } from '../../db/client';
+import { patients, pathways, specialties } from '../../db/schema';
+import { actorOf, writeAuditForMany } from '../../audit/audit';
+import type { RequestContext } from '../../auth/principal';
+import { londonToday } from '../../clock';
+import { invalid } from '../../errors';
+import type { RatesUsed } from './inputs';
+import { DEFAULT_WEEKS, runForecast, type Adjustment, type ForecastRun } from './service';
+import {
+  REASON_TEXT,
+  breachesBySpecialty,
+  difference,
+  forecastWeeks,
+  passingOf,
+  totalsBySpecialty,
+  type ByThreshold,
+  type ForecastWeek,
+  type SpecialtyForecast,
+  type Totals,
+} from './view';
+
+export interface ForecastView {
+  asOf: string;
+  weeks: number;
+  runs: number;
+  seed: number;
+  specialty: string | null;
+  computedAt: string;
+  rates: RatesUsed;
+  bookedInThePast: number;
+  leftOut: number;
+  totals: Totals & { potentialBreaches: number };
+  weekly: ForecastWeek[];
+  specialties: SpecialtyForecast[];
+}
+
+/** The summary the API answers: totals, week by week, and per specialty. */
+export function forecastView(run: ForecastRun): ForecastView {
+  const { totals, bySpecialty } = totalsBySpecialty(run.model, run.columns, run.summary);
+  const breaches = breachesBySpecialty(run.breaches);
+  return {
+    asOf: run.asOf,
+    weeks: run.weeks,
+    runs: run.runs,
+    seed: run.seed,
+    specialty: run.specialty,
+    computedAt: run.computedAt.toISOString(),
+    rates: run.rates,
+    bookedInThePast: run.bookedInThePast,
+    leftOut: run.leftOut,
+    totals: { ...totals, potentialBreaches: run.breaches.length },
+    weekly: forecastWeeks(run.model, run.summary),
+    specialties: bySpecialty.map((s) => ({
+      ...s,
+      name: run.specialtyNames.get(s.code) ?? s.code,
+      potentialBreaches: breaches.get(s.code) ?? 0,
+      rates: run.ratesBySpecialty.get(s.code) ?? run.rates,
+    })),
+  };
+}
+
+/** The patients of some pathways (name, NHS number), by pathway id: one query. */
+export async function patientsOf(
+  db: Database,
+  orgId: string,
+  pathwayIds: readonly string[],
+): Promise<Map<string, { id: string; name: string; nhsNumber: string }>> {
+  if (pathwayIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      pathwayId: pathways.id,
+      id: patients.id,
+      nhsNumber: patients.nhsNumber,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+    })
+    .from(pathways)
+    .innerJoin(patients, and(eq(patients.orgId, pathways.orgId), eq(patients.id, pathways.patientId)))
+    .where(and(eq(pathways.orgId, orgId), inArray(pathways.id, [...pathwayIds])));
+  return new Map(
+    rows.map((r) => [
+      r.pathwayId,
+      { id: r.id, name: `${r.familyName}, ${r.givenName}`, nhsNumber: r.nhsNumber },
+    ]),
+  );
+}
+
+async function specialtyNames(db: Database, orgId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ code: specialties.code, name: specialties.name })
+    .from(specialties)
+    .where(eq(specialties.orgId, orgId));
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+async function checkSpecialty(db: Database, orgId: string, code: string, field: string): Promise<void> {
+  if (!(await specialtyNames(db, orgId)).has(code)) {
+    throw invalid(field, `There is no specialty with the code ${code}`);
+  }
+}
+
+export interface ForecastQuery {
+  specialty?: string | undefined;
+  weeks?: number | undefined;
+  runs?: number | undefined;
+}
+
+/** `GET /forecast`: the summary, for the organisation or one specialty, as of today in London. */
+export async function getForecast(
+  db: Database,
+  ctx: RequestContext,
+  q: ForecastQuery,
+): Promise<ForecastView> {
+  const orgId = ctx.principal.orgId;
+  if (q.specialty !== undefined) await checkSpecialty(db, orgId, q.specialty, '/query/specialty');
+  const run = await runForecast(db, orgId, londonToday(ctx.now), {
+    specialty: q.specialty,
+    horizonWeeks: q.weeks,
+    runs: q.runs,
+    now: ctx.now,
+  });
+  return forecastView(run);
+}
+
+export interface PotentialBreachRow {
+  pathwayId: string;
+  patient: { id: string; name: string; nhsNumber: string };
+  specialty: { code: string; name: string };
+  priority: RttPriority;
+  clockStart: string;
+  thresholdWeeks: number;
+  breachDate: string;
+  leadDays: number;
+  /** Probability of passing `thresholdWeeks` before being seen. */
+  probability: number;
+  passing: ByThreshold;
+  projectedSeen: string | null;
+  seenWithinHorizon: number;
+  booked: string | null;
+  reason: PotentialBreachReason;
+  reasonText: string;
+}
+
+export interface PotentialBreachPage {
+  asOf: string;
+  weeks: number;
+  runs: number;
+  computedAt: string;
+  total: number;
+  limit: number;
+  offset: number;
+  rows: PotentialBreachRow[];
+}
+
+export interface PotentialBreachQuery extends ForecastQuery {
+  reason?: PotentialBreachReason | undefined;
+  limit: number;
+  offset: number;
+}
+
+const isoOrNull = (day: number | null): string | null => (day === null ? null : epochDayToIso(day));
+
+/**
+ * `GET /forecast/potential-breaches`: one page of the pathways likely to pass their next threshold, with the
+ * patient's name and NHS number; one audit row per patient listed, in the same transaction as their read.
+ */
+export async function getPotentialBreaches(
+  db: Database,
+  ctx: RequestContext,
+  q: PotentialBreachQuery,
+): Promise<PotentialBreachPage> {
+  const orgId = ctx.principal.orgId;
+  if (q.specialty !== undefined) await checkSpecialty(db, orgId, q.specialty, '/query/specialty');
+  const run = await runForecast(db, orgId, londonToday(ctx.now), {
+    specialty: q.specialty,
+    horizonWeeks: q.weeks,
+    runs: q.runs,
+    now: ctx.now,
+  });
+  const all = q.reason === undefined ? run.breaches : run.breaches.filter((b) => b.reason === q.reason);
+  const page = all.slice(q.offset, q.offset + q.limit);
+  return db.transaction(async (tx) => {
+    const people = await patientsOf(
+      tx,
+      orgId,
+      page.map((b) => b.pathwayId),
+    );
+    const rows: PotentialBreachRow[] = [];
+    for (const b of page) {
+      const patient = people.get(b.pathwayId);
+      if (!patient) continue;
+      const booked = run.model.bookedDay[b.index]!;
+      rows.push({
+        pathwayId: b.pathwayId,
+        patient,
+        specialty: {
+          code: b.specialtyCode,
+          name: run.specialtyNames.get(b.specialtyCode) ?? b.specialtyCode,
+        },
+        priority: b.priority,
+        clockStart: epochDayToIso(run.model.clockStart[b.index]!),
+        thresholdWeeks: b.weeks,
+        breachDate: epochDayToIso(b.breachDay),
+        leadDays: b.leadDays,
+        probability: b.probability,
+        passing: passingOf(run.columns, b.index),
+        projectedSeen: isoOrNull(b.medianSeenDay),
+        seenWithinHorizon: run.columns.seenWithinHorizon[b.index]!,
+        booked: booked === FORECAST_NO_DAY ? null : epochDayToIso(booked),
+        reason: b.reason,
+        reasonText: REASON_TEXT[b.reason],
+      });
+    }
+    await writeAuditForMany(
+      tx,
+      actorOf(ctx),
+      'Forecast.potentialBreaches',
+      'Pathway',
+      rows.map((r) => ({ resourceId: r.pathwayId, patientId: r.patient.id })),
+    );
+    return {
+      asOf: run.asOf,
+      weeks: run.weeks,
+      runs: run.runs,
+      computedAt: run.computedAt.toISOString(),
+      total: all.length,
+      limit: q.limit,
+      offset: q.offset,
+      rows,
+    };
+  });
+}
+
+export interface WhatIfBody {
+  adjustments: Adjustment[];
+  weeks?: number | undefined;
+  runs?: number | undefined;
+}
+
+interface SpecialtyScenario {
+  expectedBreaches: ByThreshold;
+  expectedSeen: number;
+  freePlaces: number;
+}
+
+export interface WhatIfView {
+  asOf: string;
+  weeks: number;
+  runs: number;
+  seed: number;
+  computedAt: string;
+  adjustments: Required<Adjustment>[];
+  before: Totals;
+  after: Totals;
+  change: {
+    expectedBreaches: ByThreshold;
+    expectedSeen: number;
+    listSizeAtHorizon: number;
+    over18AtHorizon: number;
+  };
+  specialties: { code: string; name: string; before: SpecialtyScenario; after: SpecialtyScenario }[];
+}
+
+/**
+ * `POST /forecast/what-if`: the forecast as it is and with the adjustments, with the same seed (so the same
+ * arrivals and the same attendance draws). Reads only: nothing in the database changes.
+ */
+export async function whatIfForecast(
+  db: Database,
+  ctx: RequestContext,
+  body: WhatIfBody,
+): Promise<WhatIfView> {
+  const orgId = ctx.principal.orgId;
+  const weeks = body.weeks ?? DEFAULT_WEEKS;
+  const names = await specialtyNames(db, orgId);
+  body.adjustments.forEach((a, i) => {
+    const at = `/body/adjustments/${i}`;
+    if (!names.has(a.specialty))
+      throw invalid(`${at}/specialty`, `There is no specialty with the code ${a.specialty}`);
+    const from = a.fromWeek ?? 0;
+    if (from > weeks - 1) {
+      throw invalid(`${at}/fromWeek`, `fromWeek must be a week of the forecast: 0 to ${weeks - 1}`);
+    }
+    const to = a.toWeek ?? weeks;
+    if (to <= from || to > weeks) {
+      throw invalid(`${at}/toWeek`, `toWeek must be after fromWeek (${from}) and at most ${weeks}`);
+    }
+  });
+  const asOf = londonToday(ctx.now);
+  const options = { horizonWeeks: weeks, runs: body.runs, now: ctx.now };
+  const before = await runForecast(db, orgId, asOf, options);
+  const after = await runForecast(db, orgId, asOf, { ...options, adjustments: body.adjustments });
+  const b = totalsBySpecialty(before.model, before.columns, before.summary);
+  const a = totalsBySpecialty(after.model, after.columns, after.summary);
+  const touched = new Set(after.adjustments.map((x) => x.specialty));
+  const pick = (rows: typeof b.bySpecialty, code: string): SpecialtyScenario => {
+    const r = rows.find((x) => x.code === code);
+    return r
+      ? { expectedBreaches: r.expectedBreaches, expectedSeen: r.expectedSeen, freePlaces: r.freePlaces }
+      : { expectedBreaches: { '18': 0, '52': 0, '65': 0, '78': 0 }, expectedSeen: 0, freePlaces: 0 };
+  };
+  return {
+    asOf,
+    weeks: after.weeks,
+    runs: after.runs,
+    seed: after.seed,
+    computedAt: after.computedAt.toISOString(),
+    adjustments: after.adjustments,
+    before: b.totals,
+    after: a.totals,
+    change: {
+      expectedBreaches: difference(a.totals.expectedBreaches, b.totals.expectedBreaches),
+      expectedSeen: a.totals.expectedSeen - b.totals.expectedSeen,
+      listSizeAtHorizon: a.totals.listSizeAtHorizon - b.totals.listSizeAtHorizon,
+      over18AtHorizon: a.totals.over18AtHorizon - b.totals.over18AtHorizon,
+    },
+    specialties: [...touched].sort().map((code) => ({
+      code,
+      name: names.get(code) ?? code,
+      before: pick(b.bySpecialty, code),
+      after: pick(a.bySpecialty, code),
+    })),
+  };
+}
