@@ -11,7 +11,8 @@
  * twenty-five unavailable today.
  *
  * Prints figures beside the targets (page p95 ≤ 30 ms, each filter p95 ≤ 300 ms, summary p95 ≤ 300 ms on
- * PostgreSQL); never fails on a slow machine.
+ * PostgreSQL); never fails on a slow machine. `PATHFLOW_BENCH_ENGINES=postgres` (or `pglite`) measures one
+ * engine only.
  */
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -297,13 +298,31 @@ function report(f: PtlFigures): string[] {
   ];
 }
 
+/**
+ * The engines to measure: PATHFLOW_BENCH_ENGINES, a comma-separated list of `postgres` and `pglite` (both when
+ * unset or empty).
+ */
+function benchEngines(): { postgres: boolean; pglite: boolean } {
+  const listed = (process.env.PATHFLOW_BENCH_ENGINES ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  const unknown = listed.filter((e) => e !== 'postgres' && e !== 'pglite');
+  if (unknown.length > 0) {
+    throw new Error(`PATHFLOW_BENCH_ENGINES: unknown engine ${unknown.join(', ')} (postgres, pglite)`);
+  }
+  const all = listed.length === 0;
+  return { postgres: all || listed.includes('postgres'), pglite: all || listed.includes('pglite') };
+}
+
 export async function runPtlBench(): Promise<void> {
+  const engines = benchEngines();
   // PostgreSQL first: PGlite's memory stays with the process after it closes.
-  const server = await benchPostgres();
-  const local = await benchPglite();
-  const out = [...report(local)];
+  const server = engines.postgres ? await benchPostgres() : undefined;
+  const local = engines.pglite ? await benchPglite() : undefined;
+  const out = local ? [...report(local)] : [];
   if (typeof server === 'string') out.push(`ptl (postgres): ${server}`);
-  else out.push(...report(server));
+  else if (server) out.push(...report(server));
   process.stdout.write(
     [
       '',

@@ -285,6 +285,11 @@ export const pathways = pgTable(
     index('pathways_ptl_priority_idx')
       .on(t.orgId, t.priority, t.rttPeriodStart)
       .where(sql`status = 'open' and rtt_running`),
+    // The PTL's keys in its breach-date order, with the patient: a page of a booking-status filter is read from
+    // it alone (index-only), probing appointments by id and unavailability by patient; so may be its count.
+    index('pathways_ptl_keys_idx')
+      .on(t.orgId, t.rttPeriodStart, t.id, t.patientId)
+      .where(sql`status = 'open' and rtt_running`),
     index('pathways_specialty_status_idx').on(t.orgId, t.specialtyCode, t.status),
     index('pathways_patient_idx').on(t.orgId, t.patientId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),

@@ -603,12 +603,62 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
       );
       expect(booked.length + toBook.length + onHold.length).toBe(busy.length);
       expect(booked.every((r) => r.nextAction.label === 'Attend appointment')).toBe(true);
+      // A pathway with a booked appointment whose patient is unavailable today is booked, not on hold.
+      const bookedAway = booked.filter((r) => unavailableToday.has(r.patient.id));
+      expect(bookedAway.length).toBeGreaterThan(0);
+      const onHoldIds = new Set(onHold.map((r) => r.pathwayId));
+      expect(bookedAway.some((r) => onHoldIds.has(r.pathwayId))).toBe(false);
+      // And one whose only appointment was cancelled, the patient unavailable today, is on hold.
+      const cancelledAway = await queryRows<{ id: string }>(
+        h.db.db,
+        sql`select a.pathway_id as id from appointments a
+             where a.org_id = ${h.orgId} and a.status = 'cancelled'
+               and not exists (select 1 from appointments b where b.org_id = a.org_id
+                                  and b.pathway_id = a.pathway_id and b.status = 'booked')`,
+      );
+      const heldAfterCancel = busy.filter(
+        (r) => cancelledAway.some((c) => c.id === r.pathwayId) && unavailableToday.has(r.patient.id),
+      );
+      expect(heldAfterCancel.length).toBeGreaterThan(0);
+      expect(heldAfterCancel.every((r) => onHoldIds.has(r.pathwayId))).toBe(true);
       // A cancelled appointment does not count as booked.
       const [cancelled] = await queryRows<{ n: number }>(
         h.db.db,
         sql`select count(*)::int as n from appointments where org_id = ${h.orgId} and status = 'cancelled'`,
       );
       expect(cancelled!.n).toBeGreaterThan(0);
+    });
+
+    it('partitions the list by status under every other filter: the three counts add up to the whole', async () => {
+      const specialty = busy[0]!.specialty.code;
+      const clinician = busy.find((r) => r.clinician !== null)!.clinician!.id;
+      const filters = [
+        '',
+        `specialty=${specialty}`,
+        `clinicianId=${clinician}`,
+        'priority=routine',
+        'minWeeks=6&maxWeeks=40',
+        'breachBy=2027-01-31',
+        'validationDue=true',
+        `specialty=${specialty}&validationDue=false&sort=priority`,
+      ];
+      // limit=1: a full page, so each total is the count query's, not the page's length.
+      const total = async (query: string) => (await page(`${query}&limit=1`)).total;
+      for (const filter of filters) {
+        const whole = await total(filter);
+        const parts = await Promise.all(
+          ['booked', 'not-booked', 'on-hold'].map((s) => total(`${filter}&status=${s}`)),
+        );
+        expect(whole, filter).toBeGreaterThan(1);
+        expect(
+          parts.reduce((a, b) => a + b, 0),
+          `${filter}: booked ${parts[0]}, not booked ${parts[1]}, on hold ${parts[2]}`,
+        ).toBe(whole);
+      }
+      // Unfiltered, each status has pathways of its own.
+      for (const s of ['booked', 'not-booked', 'on-hold']) {
+        expect(await total(`status=${s}`), s).toBeGreaterThan(1);
+      }
     });
 
     it('combines the new filters with each other and with the others', async () => {
@@ -633,6 +683,23 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
       const byConsultant = busy.filter((r) => r.clinician?.id === clinician);
       expect(byConsultant.length).toBeGreaterThan(2);
       const got = await everything(`sort=priority&clinicianId=${clinician}&status=not-booked`);
+      expectSorted(
+        got.rows,
+        (r) => `${PRIORITY_RANK[r.priority]} ${r.clockStart} ${r.pathwayId}`,
+        'priority within a status',
+      );
+      // A status's pages in priority order, over the whole list: the pages neither overlap nor skip.
+      const held = await everything('sort=priority&status=on-hold');
+      const heldInPages: PtlRow[] = [];
+      for (let offset = 0; offset < held.total; offset += 7) {
+        heldInPages.push(...(await page(`sort=priority&status=on-hold&limit=7&offset=${offset}`)).rows);
+      }
+      expect(heldInPages.map((r) => r.pathwayId)).toEqual(held.rows.map((r) => r.pathwayId));
+      expectSorted(
+        held.rows,
+        (r) => `${PRIORITY_RANK[r.priority]} ${r.clockStart} ${r.pathwayId}`,
+        'priority, on hold',
+      );
       expect(got.rows.map((r) => r.pathwayId).sort()).toEqual(
         byConsultant
           .filter((r) => r.appointment === null && !unavailableToday.has(r.patient.id))

@@ -88,24 +88,32 @@ export function validationDueSql(asOf: string): SQL {
   return sql`(${sql.join([...milestones, contactDue], sql` or `)})`;
 }
 
-/** The pathway has a booked appointment (over `appointments_booked_pathway_idx`). */
-const hasBookedAppointment = sql`exists (select 1 from ${appointments} a
-  where a.org_id = ${pathways.orgId} and a.pathway_id = ${pathways.id} and a.status = 'booked')`;
+/**
+ * The pathway has a booked appointment (over `appointments_booked_pathway_idx`). The organisation is the
+ * constant the PTL is read for (every row's), so that a hash join keys on the pathway's id alone.
+ */
+const hasBookedAppointment = (orgId: string) => sql`exists (select 1 from ${appointments} a
+  where a.org_id = ${orgId} and a.pathway_id = ${pathways.id} and a.status = 'booked')`;
 
 /** The patient has said they are unavailable on `asOf` (a period not withdrawn covers it). */
-const unavailableOn = (asOf: string) => sql`exists (select 1 from ${patientUnavailability} u
-  where u.org_id = ${pathways.orgId} and u.patient_id = ${pathways.patientId} and u.removed_at is null
+const unavailableOn = (orgId: string, asOf: string) => sql`exists (select 1 from ${patientUnavailability} u
+  where u.org_id = ${orgId} and u.patient_id = ${pathways.patientId} and u.removed_at is null
     and u.from_date <= ${asOf}::date and u.to_date >= ${asOf}::date)`;
 
-/** The status filter: booked; or not booked, then on hold when the patient is unavailable today (see PTL_STATUSES). */
-function statusWhere(status: PtlStatus, asOf: string): SQL {
+/**
+ * The status filter: booked; or not booked, then on hold when the patient is unavailable today (see
+ * PTL_STATUSES). The three partition the list. Each reads only the pathway's id and patient, both in
+ * `pathways_ptl_keys_idx`: a page of a status is an index-only scan of it (see selectRowsByKeys), and so may be
+ * its count, where the planner finds that cheaper than reading the table.
+ */
+function statusWhere(status: PtlStatus, orgId: string, asOf: string): SQL {
   switch (status) {
     case 'booked':
-      return hasBookedAppointment;
+      return hasBookedAppointment(orgId);
     case 'not-booked':
-      return sql`not ${hasBookedAppointment} and not ${unavailableOn(asOf)}`;
+      return sql`not ${hasBookedAppointment(orgId)} and not ${unavailableOn(orgId, asOf)}`;
     case 'on-hold':
-      return sql`not ${hasBookedAppointment} and ${unavailableOn(asOf)}`;
+      return sql`not ${hasBookedAppointment(orgId)} and ${unavailableOn(orgId, asOf)}`;
   }
 }
 
@@ -131,7 +139,7 @@ function whereOf(orgId: string, asOf: string, q: PtlFilter): SQL {
   if (q.breachBy !== undefined) {
     where.push(sql`${pathways.rttPeriodStart} <= ${shiftDays(q.breachBy, -127)}::date`);
   }
-  if (q.status !== undefined) where.push(statusWhere(q.status, asOf));
+  if (q.status !== undefined) where.push(statusWhere(q.status, orgId, asOf));
   if (q.validationDue === true) {
     // Nothing falls due before day 84: a range the partial indexes can scan, then the rule itself.
     where.push(sql`${pathways.rttPeriodStart} <= ${shiftDays(asOf, -FIRST_DUE_DAYS)}::date`);
@@ -227,11 +235,26 @@ async function bookedAppointments(
   return found;
 }
 
+/** A row's columns from its patient, specialty and clinician. */
+const joinedColumns = {
+  patientId: patients.id,
+  nhsNumber: patients.nhsNumber,
+  givenName: patients.givenName,
+  familyName: patients.familyName,
+  dateOfBirth: patients.dateOfBirth,
+  specialtyCode: specialties.code,
+  specialtyName: specialties.name,
+  clinicianId: clinicians.id,
+  clinicianTitle: clinicians.title,
+  clinicianGivenName: clinicians.givenName,
+  clinicianFamilyName: clinicians.familyName,
+};
+
 /**
- * The rows of one page: first the page of pathways alone (an index scan of the partial index, sorted and cut
- * to the page), then the patient, specialty and clinician of those rows only.
+ * The rows of a list: first the pathways alone (an index scan of the partial index, sorted and cut to the
+ * page), then the patient, specialty and clinician of those rows only.
  */
-function selectRows(
+function selectRowsDirect(
   db: Database,
   orgId: string,
   asOf: string,
@@ -270,17 +293,7 @@ function selectRows(
       clockStartDate: inner.clockStartDate,
       lastValidatedOn: inner.lastValidatedOn,
       lastContactOn: inner.lastContactOn,
-      patientId: patients.id,
-      nhsNumber: patients.nhsNumber,
-      givenName: patients.givenName,
-      familyName: patients.familyName,
-      dateOfBirth: patients.dateOfBirth,
-      specialtyCode: specialties.code,
-      specialtyName: specialties.name,
-      clinicianId: clinicians.id,
-      clinicianTitle: clinicians.title,
-      clinicianGivenName: clinicians.givenName,
-      clinicianFamilyName: clinicians.familyName,
+      ...joinedColumns,
     })
     .from(inner)
     .innerJoin(patients, and(eq(patients.orgId, inner.orgId), eq(patients.id, inner.patientId)))
@@ -290,6 +303,66 @@ function selectRows(
     )
     .leftJoin(clinicians, and(eq(clinicians.orgId, inner.orgId), eq(clinicians.id, inner.clinicianId)))
     .orderBy(...orderOf(sort, { priority: inner.priority, start: inner.periodStart, id: inner.id }));
+}
+
+/**
+ * The rows of one page of a booking-status filter: first the page's keys alone, sorted and cut to the page, so
+ * that the pathways the filter passes over are never read from the table (an index-only scan of
+ * `pathways_ptl_keys_idx`, probing appointments and unavailability by its id and patient); then those
+ * pathways themselves, with their patient, specialty and clinician, for the page's rows only. Not for an
+ * export: there every row is read, and reading each twice costs more than it saves.
+ */
+function selectRowsByKeys(
+  db: Database,
+  orgId: string,
+  asOf: string,
+  q: PtlFilter,
+  page: { limit: number; offset: number },
+) {
+  const sort = q.sort ?? 'breach-date';
+  const keys = db
+    .select({ orgId: pathways.orgId, id: pathways.id, periodStart: pathways.rttPeriodStart })
+    .from(pathways)
+    .where(whereOf(orgId, asOf, q))
+    .orderBy(
+      ...orderOf(sort, { priority: pathways.priority, start: pathways.rttPeriodStart, id: pathways.id }),
+    )
+    .limit(page.limit)
+    .offset(page.offset)
+    .as('ptl_page');
+  return db
+    .select({
+      pathwayId: keys.id,
+      ppid: pathways.ppid,
+      priority: pathways.priority,
+      periodStart: keys.periodStart,
+      clockStartDate: pathways.clockStartDate,
+      lastValidatedOn: pathways.lastValidatedOn,
+      lastContactOn: pathways.lastContactOn,
+      ...joinedColumns,
+    })
+    .from(keys)
+    .innerJoin(pathways, and(eq(pathways.orgId, keys.orgId), eq(pathways.id, keys.id)))
+    .innerJoin(patients, and(eq(patients.orgId, pathways.orgId), eq(patients.id, pathways.patientId)))
+    .innerJoin(
+      specialties,
+      and(eq(specialties.orgId, pathways.orgId), eq(specialties.code, pathways.specialtyCode)),
+    )
+    .leftJoin(clinicians, and(eq(clinicians.orgId, pathways.orgId), eq(clinicians.id, pathways.clinicianId)))
+    .orderBy(...orderOf(sort, { priority: pathways.priority, start: keys.periodStart, id: keys.id }));
+}
+
+/** The rows of one page (at most a page's limit): by keys first for a booking-status filter. */
+function selectPage(
+  db: Database,
+  orgId: string,
+  asOf: string,
+  q: PtlFilter,
+  page: { limit: number; offset: number },
+) {
+  return q.status === undefined
+    ? selectRowsDirect(db, orgId, asOf, q, page)
+    : selectRowsByKeys(db, orgId, asOf, q, page);
 }
 
 async function countRows(db: Database, orgId: string, asOf: string, q: PtlFilter): Promise<number> {
@@ -310,7 +383,7 @@ export function ptlPageStatements(
   q: PtlQuery & { limit: number; offset: number },
 ): { page: { sql: string; params: unknown[] }; count: { sql: string; params: unknown[] } } {
   return {
-    page: selectRows(db, orgId, asOf, q, q).toSQL(),
+    page: selectPage(db, orgId, asOf, q, q).toSQL(),
     count: db
       .select({ n: sql<number>`count(*)::int` })
       .from(pathways)
@@ -423,7 +496,7 @@ export async function ptlPage(
   const orgId = ctx.principal.orgId;
   const asOf = ptlAsOf(ctx.now);
   return db.transaction(async (tx) => {
-    const selected = await selectRows(tx, orgId, asOf, q, q);
+    const selected = await selectPage(tx, orgId, asOf, q, q);
     // The total is only worth a second query when the page does not already show where the list ends.
     const total =
       selected.length < q.limit && (selected.length > 0 || q.offset === 0)
@@ -450,7 +523,10 @@ export async function ptlExportRows(
       const message = `The list has ${total.toLocaleString('en-GB')} pathways; an export holds at most ${PTL_EXPORT_MAX_ROWS.toLocaleString('en-GB')}. Filter by specialty, consultant, priority or weeks waited and export again.`;
       throw new AppError('validation_failed', message, { errors: [{ field: '/query', message }] });
     }
-    const selected = await selectRows(tx, orgId, asOf, q, { limit: PTL_EXPORT_MAX_ROWS, offset: 0 });
+    const selected = await selectRowsDirect(tx, orgId, asOf, q, {
+      limit: PTL_EXPORT_MAX_ROWS,
+      offset: 0,
+    });
     const rows = await toPtlRows(tx, orgId, selected, asOf);
     await auditRows(tx, ctx, 'Ptl.export', rows);
     return { asOf, rows };

@@ -1,0 +1,1 @@
+CREATE INDEX "pathways_ptl_keys_idx" ON "pathways" USING btree ("org_id","rtt_period_start","id","patient_id") WHERE status = 'open' and rtt_running;
