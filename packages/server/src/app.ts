@@ -56,6 +56,7 @@ import { receptionRoutes } from './features/reception/routes';
 import { dashboardRoutes } from './features/dashboard/routes';
 import { forecastRoutes } from './features/forecast/routes';
 import { capacityRoutes } from './features/capacity/routes';
+import { weeklyPackRoutes } from './features/weekly-pack/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps) {
       dashboardRoutes(api, routeDeps);
       forecastRoutes(api, routeDeps);
       capacityRoutes(api, routeDeps);
+      weeklyPackRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -1,6 +1,6 @@
 /**
- * `pathflow`: start the server, migrate, seed, add staff and machine clients, extend clinic slots, back up and
- * restore.
+ * `pathflow`: start the server, migrate, seed, add staff and machine clients, extend clinic slots, write the weekly
+ * waiting-list pack, back up and restore.
  * Every command reads the same environment as the server (DATABASE_URL or PATHFLOW_DATA_DIR, and so on).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { addClient, addUser } from './accounts';
 import { backup, restore } from './backup';
 import { migrate, seed } from './database';
+import { weeklyReport } from './report';
 import { extendSlots } from './slots';
 import { start } from './start';
 
@@ -79,6 +80,21 @@ slotsCommand
   )
   .option('--org <ods>', 'ODS code of the organisation (default: every organisation)')
   .action((opts: { org?: string }) => extendSlots(opts));
+
+const reportCommand = program.command('report').description('reports for service managers');
+reportCommand
+  .command('weekly')
+  .description(
+    'write the weekly waiting-list pack as an Excel workbook (and a PDF summary): waits, long waits, forecast, top risks, under-booked clinics',
+  )
+  .option('--out <file>', 'workbook to write, e.g. pack.xlsx (required)')
+  .option('--pdf <file>', 'also write the PDF summary, e.g. pack.pdf')
+  .option('--org <ods>', 'ODS code of the organisation (needed when there is more than one)')
+  .option('--date <date>', 'the day to count to, YYYY-MM-DD (default: today in London)')
+  .option('--runs <n>', 'simulation runs of the forecast (default 200)')
+  .action((opts: { out?: string; pdf?: string; org?: string; date?: string; runs?: string }) =>
+    weeklyReport(opts),
+  );
 
 program
   .command('backup')
