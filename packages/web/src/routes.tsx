@@ -29,6 +29,7 @@ import { PathwayPage } from './pages/patients/pathway-page';
 import { FindSlotPage } from './pages/booking/find-slot-page';
 import { ReceptionPage } from './pages/reception/reception-page';
 import { DashboardPage } from './pages/dashboard/dashboard-page';
+import { ForecastPage } from './pages/forecast/forecast-page';
 
 /** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
 export function createRouter() {
@@ -72,6 +73,7 @@ export function createRouter() {
                 { path: 'pathways/:id/book', element: <FindSlotPage /> },
                 { path: 'reception', element: <ReceptionPage /> },
                 { path: 'dashboard', element: <DashboardPage /> },
+                { path: 'forecast', element: <ForecastPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

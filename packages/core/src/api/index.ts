@@ -8,3 +8,4 @@ export * from './communications';
 export * from './reception';
 export * from './patient-record';
 export * from './dashboard';
+export * from './forecast';

@@ -5,15 +5,25 @@
  * audit rows of the potential breaches listed.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { FORECAST_NO_DAY, epochDayToIso, type PotentialBreachReason, type RttPriority } from '@pathflow/core';
+import {
+  FORECAST_NO_DAY,
+  epochDayToIso,
+  type ForecastQuery,
+  type ForecastView,
+  type PotentialBreachPage,
+  type PotentialBreachQuery,
+  type PotentialBreachRow,
+  type SpecialtyScenario,
+  type WhatIfBody,
+  type WhatIfView,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { patients, pathways, specialties } from '../../db/schema';
 import { actorOf, writeAuditForMany } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { londonToday } from '../../clock';
 import { invalid } from '../../errors';
-import type { RatesUsed } from './inputs';
-import { DEFAULT_WEEKS, runForecast, type Adjustment, type ForecastRun } from './service';
+import { DEFAULT_WEEKS, runForecast, type ForecastRun } from './service';
 import {
   REASON_TEXT,
   breachesBySpecialty,
@@ -21,26 +31,18 @@ import {
   forecastWeeks,
   passingOf,
   totalsBySpecialty,
-  type ByThreshold,
-  type ForecastWeek,
-  type SpecialtyForecast,
-  type Totals,
 } from './view';
 
-export interface ForecastView {
-  asOf: string;
-  weeks: number;
-  runs: number;
-  seed: number;
-  specialty: string | null;
-  computedAt: string;
-  rates: RatesUsed;
-  bookedInThePast: number;
-  leftOut: number;
-  totals: Totals & { potentialBreaches: number };
-  weekly: ForecastWeek[];
-  specialties: SpecialtyForecast[];
-}
+/** The API's contract types (core's `api/forecast.ts`). */
+export type {
+  ForecastQuery,
+  ForecastView,
+  PotentialBreachPage,
+  PotentialBreachQuery,
+  PotentialBreachRow,
+  WhatIfBody,
+  WhatIfView,
+};
 
 /** The summary the API answers: totals, week by week, and per specialty. */
 export function forecastView(run: ForecastRun): ForecastView {
@@ -107,12 +109,6 @@ async function checkSpecialty(db: Database, orgId: string, code: string, field: 
   }
 }
 
-export interface ForecastQuery {
-  specialty?: string | undefined;
-  weeks?: number | undefined;
-  runs?: number | undefined;
-}
-
 /** `GET /forecast`: the summary, for the organisation or one specialty, as of today in London. */
 export async function getForecast(
   db: Database,
@@ -128,42 +124,6 @@ export async function getForecast(
     now: ctx.now,
   });
   return forecastView(run);
-}
-
-export interface PotentialBreachRow {
-  pathwayId: string;
-  patient: { id: string; name: string; nhsNumber: string };
-  specialty: { code: string; name: string };
-  priority: RttPriority;
-  clockStart: string;
-  thresholdWeeks: number;
-  breachDate: string;
-  leadDays: number;
-  /** Probability of passing `thresholdWeeks` before being seen. */
-  probability: number;
-  passing: ByThreshold;
-  projectedSeen: string | null;
-  seenWithinHorizon: number;
-  booked: string | null;
-  reason: PotentialBreachReason;
-  reasonText: string;
-}
-
-export interface PotentialBreachPage {
-  asOf: string;
-  weeks: number;
-  runs: number;
-  computedAt: string;
-  total: number;
-  limit: number;
-  offset: number;
-  rows: PotentialBreachRow[];
-}
-
-export interface PotentialBreachQuery extends ForecastQuery {
-  reason?: PotentialBreachReason | undefined;
-  limit: number;
-  offset: number;
 }
 
 const isoOrNull = (day: number | null): string | null => (day === null ? null : epochDayToIso(day));
@@ -237,36 +197,6 @@ export async function getPotentialBreaches(
       rows,
     };
   });
-}
-
-export interface WhatIfBody {
-  adjustments: Adjustment[];
-  weeks?: number | undefined;
-  runs?: number | undefined;
-}
-
-interface SpecialtyScenario {
-  expectedBreaches: ByThreshold;
-  expectedSeen: number;
-  freePlaces: number;
-}
-
-export interface WhatIfView {
-  asOf: string;
-  weeks: number;
-  runs: number;
-  seed: number;
-  computedAt: string;
-  adjustments: Required<Adjustment>[];
-  before: Totals;
-  after: Totals;
-  change: {
-    expectedBreaches: ByThreshold;
-    expectedSeen: number;
-    listSizeAtHorizon: number;
-    over18AtHorizon: number;
-  };
-  specialties: { code: string; name: string; before: SpecialtyScenario; after: SpecialtyScenario }[];
 }
 
 /**

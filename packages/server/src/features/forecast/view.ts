@@ -18,11 +18,18 @@ import {
   type PathwayForecastColumns,
   type PotentialBreach,
   type PotentialBreachReason,
+  type ForecastByThreshold,
+  type ForecastThresholdKey,
+  type ForecastTotals,
+  type ForecastWeek,
+  type SpecialtyForecast,
 } from '@pathflow/core';
-import type { RatesUsed } from './inputs';
 
-export type ThresholdKey = '18' | '52' | '65' | '78';
-export type ByThreshold = Record<ThresholdKey, number>;
+/** The API's contract types (core's `api/forecast.ts`), under the names the server uses. */
+export type ThresholdKey = ForecastThresholdKey;
+export type ByThreshold = ForecastByThreshold;
+export type Totals = ForecastTotals;
+export type { ForecastWeek, SpecialtyForecast };
 
 const K = FORECAST_THRESHOLD_WEEKS.length;
 const KEYS: readonly ThresholdKey[] = FORECAST_THRESHOLD_WEEKS.map((w) => String(w) as ThresholdKey);
@@ -37,49 +44,6 @@ export const REASON_TEXT: Record<PotentialBreachReason, string> = {
 };
 
 const zero = (): ByThreshold => ({ '18': 0, '52': 0, '65': 0, '78': 0 });
-
-export interface Spread {
-  mean: number;
-  sd: number;
-}
-
-export interface ForecastWeek {
-  week: number;
-  weekStart: string;
-  weekEnd: string;
-  /** The day after the week, when the list is counted. */
-  countedOn: string;
-  seen: Spread;
-  waiting: Spread;
-  over18: Spread;
-  over52: Spread;
-  arrivals: number;
-  unusedPlaces: number;
-  dna: number;
-  cancelled: number;
-}
-
-export interface SpecialtyForecast {
-  code: string;
-  name: string;
-  pathways: number;
-  alreadyOver: ByThreshold;
-  expectedBreaches: ByThreshold;
-  expectedSeen: number;
-  potentialBreaches: number;
-  freePlaces: number;
-  demandPerWeek: number;
-  rates: RatesUsed;
-}
-
-export interface Totals {
-  pathways: number;
-  alreadyOver: ByThreshold;
-  expectedBreaches: ByThreshold;
-  expectedSeen: number;
-  listSizeAtHorizon: number;
-  over18AtHorizon: number;
-}
 
 /** The totals and the per-specialty figures, from the per-pathway columns. */
 export function totalsBySpecialty(
@@ -133,7 +97,10 @@ export function totalsBySpecialty(
 /** Week by week, means (and spreads over runs) of what the runs recorded. */
 export function forecastWeeks(model: ForecastModel, summary: ForecastSummary): ForecastWeek[] {
   const w = summary.weekly;
-  const spread = (m: keyof typeof w, i: number): Spread => ({ mean: w[m].mean[i]!, sd: w[m].sd[i]! });
+  const spread = (m: keyof typeof w, i: number): ForecastWeek['seen'] => ({
+    mean: w[m].mean[i]!,
+    sd: w[m].sd[i]!,
+  });
   return Array.from({ length: model.horizonWeeks }, (_, i) => ({
     week: i,
     weekStart: epochDayToIso(model.asOf + 7 * i),

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import {
   WAIT_BAND_KEYS,
   getBreachForecast,
@@ -316,6 +317,9 @@ export function DashboardPage() {
           <Loaded load={forecast} title="18-week breaches coming up" what="breach figures">
             {(data) => <BreachChart forecast={data} />}
           </Loaded>
+          <p className="nhsuk-body">
+            <Link to="/forecast">See the breach forecast and what-if</Link>
+          </p>
         </>
       ) : null}
       {clinics ? (

@@ -1,0 +1,202 @@
+/**
+ * The breach forecast page (issue 7): the summary and per-specialty figures, the list size chart's table, the
+ * potential breaches (filtered by reason), a what-if that adds places and one with a mistake, and a role
+ * without the waiting list. Every figure is compared with the API's own answer; axe on each state.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { axeViolations } from './support/axe';
+import { addDashboardData } from './support/dashboard';
+import { screenshot, useWebHarness, waitForHeading } from './support/harness';
+import { staffApi } from './support/referrals';
+
+const SLOW_MS = 180_000;
+const THRESHOLDS = ['18', '52', '65', '78'] as const;
+type ByThreshold = Record<(typeof THRESHOLDS)[number], number>;
+const count = (n: number) => n.toLocaleString('en-GB');
+const expected = (n: number) => {
+  const text = (Math.round(n * 10) / 10).toLocaleString('en-GB', { maximumFractionDigits: 1 });
+  return text === '-0' ? '0' : text;
+};
+const change = (n: number) => {
+  const r = Math.round(n * 10) / 10;
+  if (r === 0) return 'No change';
+  return r > 0 ? `+${expected(r)}` : `−${expected(-r)}`;
+};
+
+interface Totals {
+  pathways: number;
+  alreadyOver: ByThreshold;
+  expectedBreaches: ByThreshold;
+  listSizeAtHorizon: number;
+  over18AtHorizon: number;
+}
+
+async function cells(table: Locator): Promise<string[][]> {
+  return table
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) =>
+        [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
+      ),
+    );
+}
+
+describe('breach forecast', () => {
+  const suite = useWebHarness();
+
+  it(
+    'shows the forecast, the potential breaches and a what-if, as the API answers them',
+    async () => {
+      await addDashboardData(suite.h, {
+        tag: 'EFC',
+        waiting: [
+          { days: 100, specialty: '110' },
+          { days: 110, specialty: '110' },
+          { days: 115, specialty: '110' },
+          { days: 120, specialty: '120' },
+          { days: 60, specialty: '110', bookIn: 100 },
+          { days: 300, specialty: '110' },
+        ],
+        places: [{ inDays: 7, capacity: 1, booked: 0 }],
+      });
+      const t = await suite.signedIn('service-manager');
+      const { page } = t;
+      await page.goto(`${suite.h.baseUrl}/dashboard`);
+      await waitForHeading(page, 'Dashboards');
+      await page.getByRole('main').getByRole('link', { name: 'See the breach forecast and what-if' }).click();
+      await waitForHeading(page, 'Breach forecast');
+      expect(await page.title()).toBe('Breach forecast – Pathflow');
+      const main = page.getByRole('main');
+      await main
+        .getByRole('table', { name: /Patients over each waiting time now/ })
+        .waitFor({ timeout: 120_000 });
+
+      const api = await staffApi(t, suite.h.baseUrl);
+      const forecast = await api.get<{
+        weeks: number;
+        totals: Totals & { potentialBreaches: number };
+        specialties: {
+          name: string;
+          pathways: number;
+          alreadyOver: ByThreshold;
+          expectedBreaches: ByThreshold;
+          potentialBreaches: number;
+        }[];
+      }>('/forecast');
+      expect(forecast.status).toBe(200);
+      const f = forecast.body;
+      expect(await cells(main.getByRole('table', { name: /Patients over each waiting time now/ }))).toEqual(
+        THRESHOLDS.map((k) => [
+          `${k} weeks`,
+          count(f.totals.alreadyOver[k]),
+          expected(f.totals.expectedBreaches[k]),
+        ]),
+      );
+      const list = main.locator('#list-size');
+      await expect.poll(() => list.innerText()).toContain(count(f.totals.pathways));
+      expect(await list.innerText()).toContain(expected(f.totals.listSizeAtHorizon));
+      expect(
+        await cells(
+          main.getByRole('table', { name: `Expected breaches by specialty in the next ${f.weeks} weeks` }),
+        ),
+      ).toEqual(
+        f.specialties.map((s) => [
+          s.name,
+          count(s.pathways),
+          count(s.alreadyOver['18']),
+          expected(s.expectedBreaches['18']),
+          expected(s.expectedBreaches['52']),
+          count(s.potentialBreaches),
+        ]),
+      );
+      expect(await main.locator('[data-chart="list-size-forecast"] .app-chart__row').count()).toBe(f.weeks);
+
+      // The potential breaches, as the API lists them.
+      const breaches = await api.get<{
+        total: number;
+        rows: { patient: { name: string }; reason: string }[];
+      }>('/forecast/potential-breaches?limit=25&offset=0');
+      expect(breaches.body.total).toBeGreaterThan(0);
+      const table = main.getByRole('table', { name: 'Potential breaches' });
+      await table.waitFor();
+      expect(await table.locator('tbody tr th a').allInnerTexts()).toEqual(
+        breaches.body.rows.map((r) => r.patient.name),
+      );
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-summary');
+
+      // Filter by the first row's reason: the address keeps it.
+      const reason = breaches.body.rows[0]!.reason;
+      const filtered = await api.get<{ total: number; rows: { patient: { name: string } }[] }>(
+        `/forecast/potential-breaches?limit=25&offset=0&reason=${reason}`,
+      );
+      await main.getByLabel('Reason').selectOption(reason);
+      await main.getByRole('button', { name: 'Apply' }).nth(1).click();
+      await page.waitForURL(new RegExp(`reason=${reason}`));
+      const filteredTable = main.getByRole('table', { name: /^Potential breaches: / });
+      await filteredTable.waitFor();
+      expect(await filteredTable.locator('tbody tr').count()).toBe(filtered.body.rows.length);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-filtered');
+
+      // A what-if with a mistake: no specialty, and places that are not a whole number.
+      await main.getByLabel('Places per week').fill('2.5');
+      await main.getByRole('button', { name: 'Show what would change' }).click();
+      const summary = page.locator('.nhsuk-error-summary');
+      await summary.waitFor();
+      expect(await summary.innerText()).toContain('Select a specialty');
+      expect(await summary.innerText()).toContain('The number of places per week must be a whole number');
+      expect(await page.title()).toBe('Error: Breach forecast – Pathflow');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-what-if-error');
+
+      // A what-if that adds places: the figures are the API's, and breaches do not go up.
+      await main.getByLabel('Specialty to change').selectOption('110');
+      await main.getByLabel('Places per week').fill('20');
+      await main.getByRole('button', { name: 'Show what would change' }).click();
+      const result = main.getByRole('table', { name: 'Before and after the change' });
+      await result.waitFor({ timeout: 120_000 });
+      const whatIf = await api.post<{ weeks: number; before: Totals; after: Totals; change: Totals }>(
+        '/forecast/what-if',
+        { adjustments: [{ specialty: '110', slotType: 'new', placesPerWeek: 20 }] },
+      );
+      expect(whatIf.status).toBe(200);
+      const w = whatIf.body;
+      expect(w.after.expectedBreaches['18']).toBeLessThanOrEqual(w.before.expectedBreaches['18']);
+      const rows = await cells(result);
+      expect(rows.slice(0, 4)).toEqual(
+        THRESHOLDS.map((k) => [
+          `Expected to pass ${k} weeks`,
+          expected(w.before.expectedBreaches[k]),
+          expected(w.after.expectedBreaches[k]),
+          change(w.after.expectedBreaches[k] - w.before.expectedBreaches[k]),
+        ]),
+      );
+      expect(rows[4]).toEqual([
+        `Expected on the waiting list in ${w.weeks} weeks`,
+        expected(w.before.listSizeAtHorizon),
+        expected(w.after.listSizeAtHorizon),
+        change(w.after.listSizeAtHorizon - w.before.listSizeAtHorizon),
+      ]);
+      expect(await main.innerText()).toContain('This is a what-if: no clinics or slots have been changed.');
+      expect(await page.locator('.nhsuk-error-summary').count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-what-if');
+    },
+    SLOW_MS,
+  );
+
+  it(
+    'says a role without the waiting list has no access',
+    async () => {
+      const { page } = await suite.signedIn('flow-coordinator');
+      await page.goto(`${suite.h.baseUrl}/forecast`);
+      await waitForHeading(page, 'You do not have access');
+      expect(await page.getByRole('main').innerText()).toContain('Seeing the breach forecast');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-no-access');
+    },
+    SLOW_MS,
+  );
+});
