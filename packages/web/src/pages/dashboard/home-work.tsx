@@ -7,12 +7,14 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { SessionUser } from '@pathflow/core';
 import { getBreachForecast, getUnderBookedSessions } from '../../api/dashboard';
+import { getSpecialties } from '../../api/endpoints';
 import { getTaskQueues, getTasks } from '../../api/tasks';
 import { Loading } from '../../components/loading';
 import { useLoad, type Load } from '../../components/use-load';
 import { formatCount } from '../../format';
 import { formatShortDate } from '../ptl/ptl-format';
 import { formatWeekday } from './dashboard-dates';
+import { teamLabel } from '../tasks/task-format';
 
 /** How many of my tasks the home page lists. */
 export const MY_TASKS_SHOWN = 5;
@@ -28,6 +30,8 @@ function Failed({ what, load }: { what: string; load: Load<unknown> }) {
   );
 }
 
+const overdueLink = (team: string) => `/tasks?${new URLSearchParams({ team, show: 'overdue' }).toString()}`;
+
 /** My tasks and my teams' queues, with the overdue ones. */
 export function MyWork() {
   const queues = useLoad('home-queues', (signal) => getTaskQueues(signal), true);
@@ -36,9 +40,24 @@ export function MyWork() {
     (signal) => getTasks({ owner: 'me', limit: MY_TASKS_SHOWN, offset: 0 }, signal),
     true,
   );
+  const specialties = useLoad(
+    'home-specialty-names',
+    (signal) => getSpecialties(signal).then((l) => l.specialties),
+    true,
+  );
+  const names = new Map<string, string>(
+    specialties.status === 'loaded' ? specialties.data.map((s) => [s.code, s.name]) : [],
+  );
   const own = queues.status === 'loaded' ? queues.data.queues.filter((q) => q.mine) : [];
   const openInTeams = own.reduce((n, q) => n + q.open + q.inProgress, 0);
   const overdueInTeams = own.reduce((n, q) => n + q.overdue, 0);
+  // Each of my teams with overdue work, linked to that team's overdue list (the list is one team's, or every
+  // team's the role works: a link without a team would show more than the count says).
+  const overdueTeams = [
+    ...own
+      .filter((q) => q.overdue > 0)
+      .reduce((m, q) => m.set(q.team, (m.get(q.team) ?? 0) + q.overdue), new Map<string, number>()),
+  ].map(([team, overdue]) => ({ team, overdue }));
   return (
     <section aria-labelledby="my-work-heading">
       <h2 className="nhsuk-heading-m" id="my-work-heading">
@@ -60,9 +79,24 @@ export function MyWork() {
             <Link to="/tasks">{count(openInTeams, 'task', 'tasks')} to do in your teams</Link>
           </li>
           <li>
-            <Link to="/tasks?show=overdue">
-              {count(overdueInTeams, 'task', 'tasks')} overdue in your teams
-            </Link>
+            {overdueTeams.length === 1 ? (
+              <Link to={overdueLink(overdueTeams[0]!.team)}>
+                {count(overdueInTeams, 'task', 'tasks')} overdue in your teams
+              </Link>
+            ) : (
+              <>{count(overdueInTeams, 'task', 'tasks')} overdue in your teams</>
+            )}
+            {overdueTeams.length > 1 ? (
+              <ul className="nhsuk-list nhsuk-list--bullet nhsuk-u-margin-top-2">
+                {overdueTeams.map((t) => (
+                  <li key={t.team}>
+                    <Link to={overdueLink(t.team)}>
+                      {count(t.overdue, 'task', 'tasks')} overdue: {teamLabel(t.team, names)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </li>
         </ul>
       ) : null}
