@@ -364,7 +364,10 @@ describe('the patient tracking list', () => {
 
       await apply(page, { 'Booking status': 'not-booked' });
       await page.waitForURL(/status=not-booked/);
+      // The count reads the same as on hold's ("1 of 1"): wait for the new list's row, not for the count.
+      await bodyRows(page).filter({ hasText: ALICE }).first().waitFor();
       await page.getByText('Showing 1 to 1 of 1 patient').waitFor();
+      expect(await rowTexts(page)).toHaveLength(1);
       expect((await rowTexts(page))[0]).toContain(ALICE);
 
       await page.getByRole('link', { name: 'Clear filters and sort' }).click();
