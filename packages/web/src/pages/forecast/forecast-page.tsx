@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
 import {
@@ -20,7 +20,8 @@ import { formatCount } from '../../format';
 import { useSignedInSession } from '../../session/session-context';
 import '../../styles/charts.css';
 import '../../styles/ptl.css';
-import { formatNhsNumber, formatShortDate } from '../ptl/ptl-format';
+import { PatientCell } from '../allocation/patient-cells';
+import { formatShortDate } from '../ptl/ptl-format';
 import { LOADING_TEXT, REASON_LABELS, formatChance, formatLead } from './forecast-format';
 import { ForecastSummary, ListSizeChart, SpecialtyTable } from './forecast-summary';
 import { WhatIfForm } from './what-if-form';
@@ -140,14 +141,11 @@ function BreachTable({ rows, caption }: { rows: PotentialBreachRow[]; caption: s
     >
       {rows.map((r) => (
         <tr className="nhsuk-table__row" key={r.pathwayId}>
-          <th className="nhsuk-table__header nhsuk-u-font-weight-normal" scope="row">
-            <Link to={r.patient.id ? `/patients/${r.patient.id}` : `/pathways/${r.pathwayId}`}>
-              {r.patient.name}
-            </Link>
-            <br />
-            <span className="nhsuk-u-visually-hidden">NHS number: </span>
-            <span className="app-ptl-nhs-number">{formatNhsNumber(r.patient.nhsNumber)}</span>
-          </th>
+          <PatientCell
+            name={r.patient.name}
+            nhsNumber={r.patient.nhsNumber}
+            to={r.patient.id ? `/patients/${r.patient.id}` : `/pathways/${r.pathwayId}`}
+          />
           <td className="nhsuk-table__cell">{r.specialty.name}</td>
           <td className="nhsuk-table__cell app-ptl-nowrap">
             {formatShortDate(r.breachDate)}
