@@ -57,6 +57,7 @@ import { dashboardRoutes } from './features/dashboard/routes';
 import { forecastRoutes } from './features/forecast/routes';
 import { capacityRoutes } from './features/capacity/routes';
 import { weeklyPackRoutes } from './features/weekly-pack/routes';
+import { staffMessageRoutes } from './features/staff-messages/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps) {
       forecastRoutes(api, routeDeps);
       capacityRoutes(api, routeDeps);
       weeklyPackRoutes(api, routeDeps);
+      staffMessageRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

@@ -9,3 +9,4 @@ export * from './reception';
 export * from './patient-record';
 export * from './dashboard';
 export * from './forecast';
+export * from './reports';

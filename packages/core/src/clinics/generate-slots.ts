@@ -130,7 +130,7 @@ function isRealIsoDate(text: string): boolean {
 }
 
 /** Monday of the Monday-to-Sunday week containing `date`. */
-function mondayOf(date: Temporal.PlainDate): Temporal.PlainDate {
+export function mondayOf(date: Temporal.PlainDate): Temporal.PlainDate {
   return addDays(date, 1 - date.dayOfWeek);
 }
 

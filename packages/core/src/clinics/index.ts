@@ -31,6 +31,7 @@ export {
   recurrenceIncludes,
   londonWallClockInstant,
   generateSlots,
+  mondayOf,
 } from './generate-slots';
 export type { DateRange, SlotKeyParts, GeneratedSlot } from './generate-slots';
 export { DISPLACEMENT_REASONS, regenerateSlots } from './regenerate-slots';

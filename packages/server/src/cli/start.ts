@@ -10,6 +10,7 @@ import { extendAllSlotHorizons } from '../jobs/slot-horizon';
 import { startJobRunner } from '../jobs/scheduler';
 import { jobHandlers } from '../jobs/handlers';
 import { startDeliveryRunner } from '../features/communications/runner';
+import { produceDueWeeklyPacks, WEEKLY_PACK_AT } from '../features/weekly-pack/schedule';
 
 /** When the daily slot-horizon extension runs (London time: the clinics are shut). */
 export const SLOT_HORIZON_AT = '02:00';
@@ -76,6 +77,29 @@ export async function start(opts: { port?: number }): Promise<void> {
       ),
   });
 
+  // The weekly waiting-list pack: Mondays at 07:00, checked each day at that time and now (one missed while the
+  // server was down is produced when it is back). Counts only in the log.
+  const weeklyPackJob = scheduleDaily({
+    at: WEEKLY_PACK_AT,
+    runNow: true,
+    run: async () => {
+      const produced = await produceDueWeeklyPacks(handle.db, new Date());
+      if (produced.length > 0) {
+        app.log.info(
+          {
+            job: 'weekly-pack',
+            organisations: produced.length,
+            escalations: produced.reduce((n, p) => n + p.escalations, 0),
+            messages: produced.reduce((n, p) => n + p.messages, 0),
+          },
+          'weekly pack produced',
+        );
+      }
+    },
+    onError: (err) =>
+      app.log.error({ job: 'weekly-pack', err: err instanceof Error ? err.name : 'Error' }, 'weekly pack failed'),
+  });
+
   // Due work (invitations, reminders' follow-ups, short-notice offers, PIFU ends): every few seconds.
   const jobs = startJobRunner(handle.db, {
     handlers: jobHandlers(),
@@ -108,6 +132,7 @@ export async function start(opts: { port?: number }): Promise<void> {
     if (stopping) return;
     stopping = true;
     await horizonJob.stop();
+    await weeklyPackJob.stop();
     await jobs.stop();
     await delivery.stop();
     await app.close();

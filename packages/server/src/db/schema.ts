@@ -147,6 +147,8 @@ export const specialties = pgTable(
     name: text('name').notNull(),
     /** Accepts patient self-referrals (locally agreed and ratified by a care professional, rule S6). */
     acceptsSelfReferral: boolean('accepts_self_referral').notNull().default(false),
+    /** The directorate (division) that manages it, e.g. "Surgery": potential breaches are reported per directorate. */
+    directorate: text('directorate'),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.code] })],
 );
@@ -1296,5 +1298,67 @@ export const savedViews = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('saved_views_user_name_uq').on(t.orgId, t.userId, t.name),
     check('saved_views_name_ck', sql`char_length(name) between 1 and 60`),
+  ],
+);
+
+/**
+ * The weekly waiting-list pack as it was produced each week (by the schedule, or the first on-demand run of a
+ * week): the whole pack as data, so last week's can be downloaded again and this week's compared with it ("change
+ * since last week"). One per organisation and week (the Monday it starts). It names the top risks' patients, so
+ * reading it is audited like the download.
+ */
+export const weeklyPacks = pgTable(
+  'weekly_packs',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    /** The Monday of the week (London) it is for. */
+    weekStart: date('week_start', { mode: 'string' }).notNull(),
+    /** The day it is as of. */
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    /** schedule, or the staff member / command that produced it. */
+    createdBy: text('created_by').notNull(),
+    runs: integer('runs').notNull(),
+    pack: jsonb('pack').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), unique('weekly_packs_week_uq').on(t.orgId, t.weekStart)],
+);
+
+/**
+ * Messages to staff (a service manager told of the week's escalations): kept for the web app's "messages for
+ * you" and sent by email (GOV.UK Notify, or the embedded outbox) when the person has an address. Status: queued,
+ * sending, sent, delivered, not-sent (no email address: in the web app only), permanent-failure,
+ * technical-failure, temporary-failure (to be tried again). About services, never a patient's details.
+ */
+export const staffMessages = pgTable(
+  'staff_messages',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: uuid('id').notNull(),
+    staffId: uuid('staff_id').notNull(),
+    kind: text('kind').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** Where in the web app it points (e.g. `/tasks?team=management-110`). */
+    link: text('link'),
+    status: text('status').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    sendAfter: timestamp('send_after', { withTimezone: true, mode: 'date' }),
+    provider: text('provider'),
+    providerRef: text('provider_ref'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('staff_messages_dedupe_uq').on(t.orgId, t.dedupeKey),
+    index('staff_messages_staff_idx').on(t.orgId, t.staffId, t.createdAt),
+    index('staff_messages_due_idx')
+      .on(t.sendAfter)
+      .where(sql`status in ('queued', 'temporary-failure')`),
   ],
 );

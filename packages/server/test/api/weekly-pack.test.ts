@@ -26,7 +26,14 @@ import { requirePoppler } from '../print/support';
 const NOW = '2026-11-23T09:00:00Z';
 const TODAY = '2026-11-23';
 const daysAgo = (n: number) => epochDayToIso(isoToEpochDay(TODAY) - n);
-const SHEETS = ['Summary', 'Specialties', 'Top risks', 'Under-booked clinics', 'Forecast'];
+const SHEETS = [
+  'Summary',
+  'Specialties',
+  'Change since last week',
+  'Top risks',
+  'Under-booked clinics',
+  'Forecast',
+];
 
 async function readWorkbook(body: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();

@@ -1,10 +1,11 @@
 /**
- * The delivery runner: sends due messages in the background (straight on while batches come back full,
+ * The delivery runner: sends due messages (to patients, then to staff) in the background (straight on while batches come back full,
  * otherwise every `intervalMs`), and, with Notify, asks after the messages Notify has. `stop` waits for the
  * round in progress. A failed round (the database away, Notify down) is reported and tried again.
  */
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
+import { deliverDueStaffMessages } from '../staff-messages/service';
 import { deliverDueCommunications, refreshNotifyStatuses } from './delivery';
 import { NotifySender, OutboxSender, notifyClientFor, type MessageSender, type NotifyApi } from './senders';
 
@@ -57,7 +58,9 @@ export function startDeliveryRunner(
       maxBatches: 1,
     });
     if (client) await refreshNotifyStatuses(db, { now, client });
-    return r.sent + r.failed + r.retried + r.suppressed >= batchSize;
+    const staff = await deliverDueStaffMessages(db, { now: now(), sender, batchSize });
+    const staffCount = staff.sent + staff.notSent + staff.retried + staff.failed;
+    return r.sent + r.failed + r.retried + r.suppressed >= batchSize || staffCount >= batchSize;
   };
   const tick = () => {
     timer = null;

@@ -9,15 +9,20 @@
  * under-booked sessions from `utilisationFlags` and the indicators from `weeklyCapacityReport`. Nothing here
  * runs SQL of its own except reading the organisation's name and the top risks' patients (`patientsOf`).
  *
- * Not yet here (a later step needs a stored weekly snapshot): the change since last week, the schedule and the
- * escalations to service managers. `changeSinceLastWeek` is always null until then.
+ * The change since last week compares with the stored pack of the latest earlier week (`./store.ts`, kept by the
+ * weekly schedule, `./jobs.ts`); it is null when no earlier week has one.
  *
  * The day: the services count to the day of their context's clock. For today the real clock is used; for
  * another day (`--date`) noon UTC of that day (always that calendar day in London). Bookings and slots are read
  * as they are now, so a pack for a past day is not what it would have shown on that day.
  */
 import { eq } from 'drizzle-orm';
-import { epochDayToIso, type PotentialBreachReason, type RttPriority } from '@pathflow/core';
+import {
+  epochDayToIso,
+  POTENTIAL_BREACH_REASONS,
+  type PotentialBreachReason,
+  type RttPriority,
+} from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { organisations } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../auth/principal';
@@ -28,6 +33,9 @@ import { forecastView, patientsOf } from '../forecast/requests';
 import { REASON_TEXT, type ByThreshold } from '../forecast/view';
 import { utilisationFlags } from '../utilisation/service';
 import { weeklyCapacityReport } from '../capacity/service';
+import { packChange, type PackChange } from './change';
+import { packBefore } from './store';
+import { weeklyEscalations, type Escalation } from './escalations';
 
 /** Simulation runs of the pack's forecast (tests pass fewer). */
 export const WEEKLY_PACK_RUNS = 200;
@@ -78,6 +86,8 @@ export interface PackSpecialty extends WaitCounts {
   /** Expected number passing each threshold within the forecast (those already over it not counted). */
   expectedBreaches: ByThreshold;
   potentialBreaches: number;
+  /** The potential breaches by their reason. */
+  breachReasons: Record<PotentialBreachReason, number>;
   underBookedSessions: number;
   capacity: CapacityFigures;
 }
@@ -141,11 +151,15 @@ export interface WeeklyPack {
   };
   topRisks: TopRisk[];
   underBooked: { from: string; to: string; threshold: number; sessions: UnderBookedSession[] };
-  /** The change since last week's pack: needs the stored snapshot of a later step; null until then. */
-  changeSinceLastWeek: null;
+  /** The change since the stored pack of the latest earlier week; null when there is none. */
+  changeSinceLastWeek: PackChange | null;
+  /** What a service manager must act on, per specialty (`./escalations.ts`). */
+  escalations: Escalation[];
 }
 
 const zero = (): ByThreshold => ({ '18': 0, '52': 0, '65': 0, '78': 0 });
+const noReasons = () =>
+  Object.fromEntries(POTENTIAL_BREACH_REASONS.map((r) => [r, 0])) as Record<PotentialBreachReason, number>;
 
 function waitCounts(c: {
   total: number;
@@ -215,6 +229,13 @@ export async function buildWeeklyPack(
     if (code !== undefined) underBookedOf.set(code, (underBookedOf.get(code) ?? 0) + 1);
   }
 
+  const reasonsOf = new Map<string, Record<PotentialBreachReason, number>>();
+  for (const b of run.breaches) {
+    let counts = reasonsOf.get(b.specialtyCode);
+    if (!counts) reasonsOf.set(b.specialtyCode, (counts = noReasons()));
+    counts[b.reason] += 1;
+  }
+
   const specialties: PackSpecialty[] = summary.specialties.map((s) => {
     const f = forecastOf.get(s.code);
     const c = capacityOf.get(s.code);
@@ -224,6 +245,7 @@ export async function buildWeeklyPack(
       ...waitCounts(s),
       expectedBreaches: f ? { ...f.expectedBreaches } : zero(),
       potentialBreaches: f?.potentialBreaches ?? 0,
+      breachReasons: reasonsOf.get(s.code) ?? noReasons(),
       underBookedSessions: underBookedOf.get(s.code) ?? 0,
       capacity: {
         demand: c?.demand ?? null,
@@ -261,7 +283,7 @@ export async function buildWeeklyPack(
     });
   }
 
-  return {
+  const pack: WeeklyPack = {
     organisation: { odsCode: org.odsCode, name: org.name },
     asOf: summary.asOf,
     generatedAt: (options.now ?? new Date()).toISOString(),
@@ -304,5 +326,10 @@ export async function buildWeeklyPack(
       })),
     },
     changeSinceLastWeek: null,
+    escalations: [],
   };
+  const previous = await packBefore(db, orgId, pack.asOf);
+  if (previous) pack.changeSinceLastWeek = packChange(previous, pack);
+  pack.escalations = weeklyEscalations(pack);
+  return pack;
 }

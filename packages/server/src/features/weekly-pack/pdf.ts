@@ -10,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import { formatNhsNumber } from '@pathflow/core';
 import { NHS_BLUE, documentBytes, letterDate, printable } from '../communications/letter-pdf';
 import type { WeeklyPack } from './data';
+import { escalationText } from './escalations';
 
 const MM = 72 / 25.4;
 const PAGE = { width: 595.28, height: 841.89 };
@@ -27,6 +28,11 @@ const whole = (n: number): string => Math.round(n).toLocaleString('en-GB');
 const oneDp = (n: number): string =>
   n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const pct = (f: number | null): string => (f === null ? '–' : `${(f * 100).toFixed(1)}%`);
+/** A change with its sign: +12, −3, 0 (a minus sign, not a hyphen). */
+export const signed = (n: number): string => (n > 0 ? `+${whole(n)}` : n < 0 ? `\u2212${whole(-n)}` : '0');
+/** A change in a share, in percentage points: +1.2 points. */
+export const points = (f: number | null): string =>
+  f === null ? '–' : `${f > 0 ? '+' : f < 0 ? '\u2212' : ''}${Math.abs(f * 100).toFixed(1)} points`;
 
 /** "Family, Given Middle" as "G. M. F.": enough to tell patients apart on a call, not to identify one. */
 export function initials(name: string): string {
@@ -188,6 +194,9 @@ export async function weeklyPackPdf(pack: WeeklyPack): Promise<Buffer> {
     },
   });
   const t = pack.trust;
+  const change = pack.changeSinceLastWeek;
+  const tc = change?.trust;
+  const changeOf = new Map((change?.specialties ?? []).map((c) => [c.code, c]));
 
   doc
     .font('Helvetica-Bold')
@@ -204,18 +213,23 @@ export async function weeklyPackPdf(pack: WeeklyPack): Promise<Buffer> {
     .fontSize(8)
     .fillColor(SECONDARY)
     .text(
-      `Forecast: ${pack.forecast.runs} simulation runs over ${pack.forecast.weeks} weeks. Change since last week: not yet available.`,
+      `Forecast: ${pack.forecast.runs} simulation runs over ${pack.forecast.weeks} weeks. ${
+        change
+          ? `Changes are since the pack of ${letterDate(change.comparedWith.asOf)}.`
+          : 'Change since last week: no earlier pack is stored yet.'
+      }`,
     );
 
   heading(doc, 'Headline figures');
+  const since = (text: string | undefined) => (text === undefined ? '' : ` (${text} since last week)`);
   const boxes: [string, string][] = [
-    ['Waiting (trust total)', whole(t.total)],
-    ['Within 18 weeks', pct(t.fractionWithin18)],
-    ['Over 52 weeks', whole(t.over52)],
-    ['Over 65 weeks', whole(t.over65)],
-    ['Over 78 weeks', whole(t.over78)],
+    [`Waiting (trust total)${since(tc && signed(tc.total))}`, whole(t.total)],
+    [`Within 18 weeks${since(tc && points(tc.fractionWithin18))}`, pct(t.fractionWithin18)],
+    [`Over 52 weeks${since(tc && signed(tc.over52))}`, whole(t.over52)],
+    [`Over 65 weeks${since(tc && signed(tc.over65))}`, whole(t.over65)],
+    [`Over 78 weeks${since(tc && signed(tc.over78))}`, whole(t.over78)],
     [`Expected 18-week breaches (${pack.forecast.weeks} weeks)`, oneDp(t.expectedBreaches['18'])],
-    ['Potential breaches', whole(t.potentialBreaches)],
+    [`Potential breaches${since(tc && signed(tc.potentialBreaches))}`, whole(t.potentialBreaches)],
     ['Under-booked sessions (2 weeks)', whole(t.underBookedSessions)],
   ];
   const boxW = WIDTH / 4;
@@ -265,7 +279,25 @@ export async function weeklyPackPdf(pack: WeeklyPack): Promise<Buffer> {
       { header: 'Specialty', width: 120, value: (s) => s.name },
       { header: 'Waiting', width: 40, align: 'right', value: (s) => whole(s.total) },
       { header: '% within 18 wks', width: 44, align: 'right', value: (s) => pct(s.fractionWithin18) },
+      {
+        header: 'Change in waiting',
+        width: 40,
+        align: 'right',
+        value: (s) => {
+          const c = s.code === '' ? tc : changeOf.get(s.code);
+          return c ? signed(c.total) : '–';
+        },
+      },
       { header: 'Over 52', width: 36, align: 'right', value: (s) => whole(s.over52) },
+      {
+        header: 'Change over 52',
+        width: 36,
+        align: 'right',
+        value: (s) => {
+          const c = s.code === '' ? tc : changeOf.get(s.code);
+          return c ? signed(c.over52) : '–';
+        },
+      },
       { header: 'Over 65', width: 36, align: 'right', value: (s) => whole(s.over65) },
       { header: 'Over 78', width: 36, align: 'right', value: (s) => whole(s.over78) },
       {
@@ -292,6 +324,19 @@ export async function weeklyPackPdf(pack: WeeklyPack): Promise<Buffer> {
     rows,
     (s) => s.name === 'Trust total' && s.code === '',
   );
+
+  heading(doc, 'Escalated to service managers');
+  if (pack.escalations.length === 0) doc.font('Helvetica').fontSize(8).fillColor(TEXT).text('Nothing this week.');
+  for (const e of pack.escalations) {
+    room(doc, 12);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(8)
+      .fillColor(TEXT)
+      .text(`${printable(e.name)}: `, LEFT, doc.y, { continued: true })
+      .font('Helvetica')
+      .text(`${e.reasons.map((r) => escalationText(r, e.figures)).join('; ')}.`);
+  }
 
   heading(doc, `Top ${PDF_TOP_RISKS} risks`);
   const risks = pack.topRisks.slice(0, PDF_TOP_RISKS);

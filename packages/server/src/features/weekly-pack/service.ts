@@ -7,7 +7,9 @@ import type { Database } from '../../db/client';
 import { actorOf, audit, writeAuditForMany } from '../../audit/audit';
 import type { RequestContext } from '../../auth/principal';
 import { londonToday } from '../../clock';
+import { notFound } from '../../errors';
 import { buildWeeklyPack, type WeeklyPack } from './data';
+import { storedWeeklyPack } from './store';
 import { PDF_TOP_RISKS, weeklyPackPdf } from './pdf';
 import { WEEKLY_PACK_XLSX_TYPE, weeklyPackWorkbook } from './workbook';
 
@@ -34,21 +36,23 @@ export async function renderWeeklyPack(pack: WeeklyPack, format: WeeklyPackForma
   return format === 'pdf' ? weeklyPackPdf(pack) : weeklyPackWorkbook(pack);
 }
 
-/** Records that a file of the pack was handed out: one row for the file, one per patient it shows. */
-export async function auditWeeklyPack(
+/**
+ * Audits the patients a pack shows: one row for the pack under `action` (counts and `detail`, no names) and one
+ * per patient in `shown` (default: all its top risks). In the caller's transaction when it has one.
+ */
+export async function auditPackPatients(
   db: Database,
   ctx: RequestContext,
   pack: WeeklyPack,
-  format: WeeklyPackFormat,
-  bytes: number,
+  action: string,
+  detail: Record<string, unknown>,
+  shown: WeeklyPack['topRisks'] = pack.topRisks,
 ): Promise<void> {
-  const action = weeklyPackAction(format);
-  const shown = shownIn(pack, format);
   await db.transaction(async (tx) => {
     await audit(tx, ctx, {
       action,
       resourceType: 'WeeklyPack',
-      detail: { asOf: pack.asOf, format, patients: shown.length, bytes },
+      detail: { asOf: pack.asOf, patients: shown.length, ...detail },
     });
     await writeAuditForMany(
       tx,
@@ -58,6 +62,25 @@ export async function auditWeeklyPack(
       shown.map((r) => ({ resourceId: r.pathwayId, patientId: r.patientId })),
     );
   });
+}
+
+/** Records that a file of the pack was handed out: one row for the file, one per patient it shows. */
+export async function auditWeeklyPack(
+  db: Database,
+  ctx: RequestContext,
+  pack: WeeklyPack,
+  format: WeeklyPackFormat,
+  bytes: number,
+  packId?: string,
+): Promise<void> {
+  await auditPackPatients(
+    db,
+    ctx,
+    pack,
+    weeklyPackAction(format),
+    { format, bytes, ...(packId ? { packId } : {}) },
+    shownIn(pack, format),
+  );
 }
 
 /** The pack of today (London, at the request's clock) as a file, audited. */
@@ -78,6 +101,24 @@ export async function weeklyPackFile(
   return {
     bytes,
     filename: weeklyPackFilename(pack, format),
+    contentType: WEEKLY_PACK_CONTENT_TYPES[format],
+  };
+}
+
+/** A stored week's pack (as it was produced) as a file, audited. */
+export async function storedWeeklyPackFile(
+  db: Database,
+  ctx: RequestContext,
+  id: string,
+  format: WeeklyPackFormat,
+): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
+  const stored = await storedWeeklyPack(db, ctx.principal.orgId, id);
+  if (!stored) throw notFound('The weekly pack');
+  const bytes = await renderWeeklyPack(stored.pack, format);
+  await auditWeeklyPack(db, ctx, stored.pack, format, bytes.length, id);
+  return {
+    bytes,
+    filename: weeklyPackFilename(stored.pack, format),
     contentType: WEEKLY_PACK_CONTENT_TYPES[format],
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The weekly pack as an Excel workbook: Summary (the trust's headline figures and a table per specialty),
- * Specialties (every figure per specialty), Top risks (patients named: the download is audited), Under-booked
+ * The weekly pack as an Excel workbook: Summary (the trust's headline figures, with their change since last
+ * week, and a table per specialty), Specialties (every figure per specialty, with the week's escalations),
+ * Change since last week (per specialty), Top risks (patients named: the download is audited), Under-booked
  * clinics and Forecast (week by week).
  *
  * Every table has a bold, frozen header row, set column widths, an autofilter, real Excel dates (dd/mm/yyyy) and
@@ -10,8 +11,10 @@
  */
 import ExcelJS from 'exceljs';
 import { formatNhsNumber, isoToEpochDay } from '@pathflow/core';
+import { letterDate } from '../communications/letter-pdf';
 import { defuseFormula } from '../ptl/export';
 import type { WaitCounts, WeeklyPack } from './data';
+import { escalationText } from './escalations';
 
 export const WEEKLY_PACK_XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -147,6 +150,22 @@ const SPECIALTY_COLUMNS: readonly Column<Specialty>[] = [
   },
 ];
 
+/** The Specialties sheet's columns: every figure, then what was escalated to the service manager. */
+function specialtyColumns(pack: WeeklyPack): Column<Specialty>[] {
+  const escalated = new Map(pack.escalations.map((e) => [e.code, e]));
+  return [
+    ...SPECIALTY_COLUMNS,
+    {
+      header: 'Escalated to the service manager',
+      width: 60,
+      value: (s) => {
+        const e = escalated.get(s.code);
+        return e ? text(e.reasons.map((r) => escalationText(r, e.figures)).join('; ')) : '';
+      },
+    },
+  ];
+}
+
 type Risk = WeeklyPack['topRisks'][number];
 
 const RISK_COLUMNS: readonly Column<Risk>[] = [
@@ -209,9 +228,71 @@ function headlines(pack: WeeklyPack): [string, Value, string?][] {
       t.underBookedSessions,
       WHOLE,
     ],
-    // A later step stores each week's pack: until then there is nothing to compare with.
-    ['Change since last week', 'Not yet available'],
+    [
+      'Change since last week (column C)',
+      pack.changeSinceLastWeek
+        ? `Compared with the pack of ${letterDate(pack.changeSinceLastWeek.comparedWith.asOf)}`
+        : 'No earlier pack is stored yet: the first is produced on Monday at 07:00',
+    ],
   ];
+}
+
+const SIGNED = '+#,##0;-#,##0;0';
+const SIGNED_POINTS = '+0.0%;-0.0%;0.0%';
+
+/** Each headline's change since last week (column C), in the headlines' order; null where there is none. */
+function headlineChanges(pack: WeeklyPack): [Value, string][] {
+  const c = pack.changeSinceLastWeek?.trust;
+  if (!c) return [];
+  return [
+    [c.total, SIGNED],
+    [c.within18, SIGNED],
+    [c.fractionWithin18, SIGNED_POINTS],
+    [c.over52, SIGNED],
+    [c.over65, SIGNED],
+    [c.over78, SIGNED],
+    [null, SIGNED],
+    [null, SIGNED],
+    [null, SIGNED],
+    [null, SIGNED],
+    [c.potentialBreaches, SIGNED],
+  ];
+}
+
+type Change = NonNullable<WeeklyPack['changeSinceLastWeek']>['specialties'][number];
+
+const CHANGE_COLUMNS: readonly Column<Change>[] = [
+  { header: 'Specialty', width: 30, value: (c) => text(c.name) },
+  { header: 'Code', width: 8, value: (c) => text(c.code) },
+  { header: 'New this week', width: 9, value: (c) => (c.new ? 'Yes' : '') },
+  { header: 'Change in waiting', width: 12, numFmt: SIGNED, value: (c) => c.total },
+  { header: 'Change within 18 weeks', width: 12, numFmt: SIGNED, value: (c) => c.within18 },
+  {
+    header: 'Change in % within 18 weeks',
+    width: 14,
+    numFmt: SIGNED_POINTS,
+    value: (c) => c.fractionWithin18,
+  },
+  { header: 'Change over 52 weeks', width: 12, numFmt: SIGNED, value: (c) => c.over52 },
+  { header: 'Change over 65 weeks', width: 12, numFmt: SIGNED, value: (c) => c.over65 },
+  { header: 'Change over 78 weeks', width: 12, numFmt: SIGNED, value: (c) => c.over78 },
+  { header: 'Change in potential breaches', width: 14, numFmt: SIGNED, value: (c) => c.potentialBreaches },
+];
+
+/** The sheet of changes per specialty, or a line saying why there are none. */
+function changeSheet(sheet: ExcelJS.Worksheet, pack: WeeklyPack): void {
+  const change = pack.changeSinceLastWeek;
+  if (!change) {
+    sheet.getCell('A1').value = 'No earlier weekly pack is stored yet, so there is nothing to compare with.';
+    sheet.getColumn(1).width = 80;
+    return;
+  }
+  const rows: Change[] = [
+    ...change.specialties,
+    { ...change.trust, code: '', name: 'Trust total', new: false },
+  ];
+  addTable(sheet, 1, CHANGE_COLUMNS, rows);
+  sheet.getRow(1 + rows.length).font = { bold: true };
 }
 
 /** Rows of the Summary sheet before the per-specialty table. */
@@ -230,12 +311,22 @@ export async function weeklyPackWorkbook(pack: WeeklyPack): Promise<Buffer> {
   summary.getCell('A3').value = 'As of';
   summary.getCell('B3').value = excelDate(pack.asOf);
   summary.getCell('B3').numFmt = DATE;
+  const changes = headlineChanges(pack);
+  if (changes.length > 0) {
+    summary.getCell('C4').value = 'Change since last week';
+    summary.getCell('C4').font = { bold: true };
+  }
   headlines(pack).forEach(([label, value, numFmt], i) => {
     const row = summary.getRow(5 + i);
     row.getCell(1).value = label;
     row.getCell(2).value = value;
     row.getCell(2).font = { bold: true };
     if (numFmt) row.getCell(2).numFmt = numFmt;
+    const [delta, deltaFmt] = changes[i] ?? [null, ''];
+    if (delta !== null) {
+      row.getCell(3).value = delta;
+      row.getCell(3).numFmt = deltaFmt;
+    }
   });
   const totalRow: WaitRow = { ...pack.trust, code: '', name: 'Trust total' };
   addTable<WaitRow>(summary, SUMMARY_TABLE_TOP, SUMMARY_COLUMNS, [...pack.specialties, totalRow]);
@@ -243,7 +334,8 @@ export async function weeklyPackWorkbook(pack: WeeklyPack): Promise<Buffer> {
   summary.getColumn(1).width = 48;
 
   const sheets: [string, (s: ExcelJS.Worksheet) => void][] = [
-    ['Specialties', (s) => addTable(s, 1, SPECIALTY_COLUMNS, pack.specialties)],
+    ['Specialties', (s) => addTable(s, 1, specialtyColumns(pack), pack.specialties)],
+    ['Change since last week', (s) => changeSheet(s, pack)],
     ['Top risks', (s) => addTable(s, 1, RISK_COLUMNS, pack.topRisks)],
     ['Under-booked clinics', (s) => addTable(s, 1, SESSION_COLUMNS, pack.underBooked.sessions)],
     ['Forecast', (s) => addTable(s, 1, WEEK_COLUMNS, pack.forecast.weekly)],

@@ -1,0 +1,92 @@
+/**
+ * The week's escalations: what in a specialty's figures a service manager must act on, read from the pack.
+ *
+ * - `forecast-52-weeks`: at least one patient is expected to pass 52 weeks within the forecast.
+ * - `no-capacity`: potential breaches with no clinic of the right slot type ahead (the list cannot book them).
+ * - `demand-exceeds-capacity`: more referrals join than patients leave each week (load over 1): the list grows.
+ * - `long-waits-rising`: more patients over 52 weeks than in last week's pack.
+ *
+ * Each escalated specialty becomes an `escalate-capacity` task on its management team's queue, and each of that
+ * team's service managers gets one message for the week listing their specialties (`./jobs.ts`).
+ */
+import type { WeeklyPack } from './data';
+
+export const ESCALATION_REASONS = [
+  'forecast-52-weeks',
+  'no-capacity',
+  'demand-exceeds-capacity',
+  'long-waits-rising',
+] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** Expected patients (a mean over runs) from which a forecast counts as "at least one". */
+const AT_LEAST_ONE = 0.5;
+
+export interface Escalation {
+  code: string;
+  name: string;
+  reasons: EscalationReason[];
+  /** urgent when patients are expected to pass 65 or 78 weeks, otherwise high. */
+  priority: 'urgent' | 'high';
+  /** The figures behind the reasons (whole patients, load to two places). */
+  figures: {
+    expected52: number;
+    expected65: number;
+    expected78: number;
+    noCapacity: number;
+    load: number | null;
+    over52: number;
+    over52Change: number | null;
+  };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function weeklyEscalations(pack: WeeklyPack): Escalation[] {
+  const change = new Map((pack.changeSinceLastWeek?.specialties ?? []).map((c) => [c.code, c]));
+  const out: Escalation[] = [];
+  for (const s of pack.specialties) {
+    const reasons: EscalationReason[] = [];
+    if (s.expectedBreaches['52'] >= AT_LEAST_ONE) reasons.push('forecast-52-weeks');
+    if (s.breachReasons['no-capacity'] > 0) reasons.push('no-capacity');
+    const load = s.capacity.load;
+    if (load !== null && load > 1) reasons.push('demand-exceeds-capacity');
+    const over52Change = change.get(s.code)?.over52 ?? null;
+    if (over52Change !== null && over52Change > 0) reasons.push('long-waits-rising');
+    if (reasons.length === 0) continue;
+    const expected65 = s.expectedBreaches['65'];
+    const expected78 = s.expectedBreaches['78'];
+    out.push({
+      code: s.code,
+      name: s.name,
+      reasons,
+      priority: expected65 >= AT_LEAST_ONE || expected78 >= AT_LEAST_ONE ? 'urgent' : 'high',
+      figures: {
+        expected52: Math.round(s.expectedBreaches['52']),
+        expected65: Math.round(expected65),
+        expected78: Math.round(expected78),
+        noCapacity: s.breachReasons['no-capacity'],
+        load: load === null ? null : round2(load),
+        over52: s.over52,
+        over52Change,
+      },
+    });
+  }
+  return out;
+}
+
+const patients = (n: number) => `${n} ${n === 1 ? 'patient' : 'patients'}`;
+
+/** One reason in plain words, with its figure. */
+export function escalationText(reason: EscalationReason, f: Escalation['figures']): string {
+  switch (reason) {
+    case 'forecast-52-weeks':
+      return `about ${patients(Math.max(1, f.expected52))} expected to pass 52 weeks`;
+    case 'no-capacity':
+      return `${patients(f.noCapacity)} at risk with no clinic of the right type booked ahead`;
+    case 'demand-exceeds-capacity':
+      return `more referrals than patients seen each week (load ${f.load?.toFixed(2) ?? 'unknown'})`;
+    case 'long-waits-rising':
+      return `${patients(f.over52Change ?? 0)} more waiting over 52 weeks than last week`;
+  }
+}
