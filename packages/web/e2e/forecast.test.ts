@@ -1,16 +1,19 @@
 /**
- * The breach forecast page (issue 7): the summary and per-specialty figures, the list size chart's table, the
- * potential breaches (filtered by reason), a what-if that adds places and one with a mistake, and a role
- * without the waiting list. Every figure is compared with the API's own answer; axe on each state.
+ * The breach forecast page (issue 7): the summary and per-specialty and per-directorate figures, the list size
+ * chart's table, the potential breaches (filtered by directorate, and by reason), a what-if that adds places and
+ * one with a mistake, and a role without the waiting list. Every figure is compared with the API's own answer;
+ * axe on each state.
  */
 import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
+import { specialties } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
 import { addDashboardData } from './support/dashboard';
 import { screenshot, useWebHarness, waitForHeading } from './support/harness';
 import { staffApi } from './support/referrals';
 
 const SLOW_MS = 180_000;
+const WOMEN = "Women's and children's";
 const THRESHOLDS = ['18', '52', '65', '78'] as const;
 type ByThreshold = Record<(typeof THRESHOLDS)[number], number>;
 const count = (n: number) => n.toLocaleString('en-GB');
@@ -48,9 +51,14 @@ describe('breach forecast', () => {
   it(
     'shows the forecast, the potential breaches and a what-if, as the API answers them',
     async () => {
+      // A specialty of another directorate than the fixture's two (Surgery), with one patient near a breach.
+      await suite.h.db.db
+        .insert(specialties)
+        .values({ orgId: suite.h.fixture.orgId, code: '420', name: 'Paediatrics', directorate: WOMEN });
       await addDashboardData(suite.h, {
         tag: 'EFC',
         waiting: [
+          { days: 105, specialty: '420' },
           { days: 100, specialty: '110' },
           { days: 110, specialty: '110' },
           { days: 115, specialty: '110' },
@@ -83,6 +91,7 @@ describe('breach forecast', () => {
           expectedBreaches: ByThreshold;
           potentialBreaches: number;
         }[];
+        directorates: { name: string | null; expectedBreaches: ByThreshold; potentialBreaches: number }[];
       }>('/forecast');
       expect(forecast.status).toBe(200);
       const f = forecast.body;
@@ -111,6 +120,19 @@ describe('breach forecast', () => {
         ]),
       );
       expect(await main.locator('[data-chart="list-size-forecast"] .app-chart__row').count()).toBe(f.weeks);
+      expect(f.directorates.map((d) => d.name)).toEqual(['Surgery', WOMEN]);
+      expect(
+        await cells(
+          main.getByRole('table', { name: `Expected breaches by directorate in the next ${f.weeks} weeks` }),
+        ),
+      ).toEqual(
+        f.directorates.map((d) => [
+          d.name ?? 'No directorate',
+          expected(d.expectedBreaches['18']),
+          expected(d.expectedBreaches['52']),
+          count(d.potentialBreaches),
+        ]),
+      );
 
       // The potential breaches, as the API lists them.
       const breaches = await api.get<{
@@ -125,6 +147,49 @@ describe('breach forecast', () => {
       );
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'forecast-summary');
+
+      // One directorate, chosen beside the specialty: its specialties' potential breaches only, in the address.
+      type BreachRows = { total: number; rows: { patient: { name: string }; specialty: { name: string } }[] };
+      const women = await api.get<BreachRows>(
+        `/forecast/potential-breaches?limit=25&offset=0&directorate=${encodeURIComponent(WOMEN)}`,
+      );
+      expect(women.status).toBe(200);
+      expect(women.body.total).toBeGreaterThan(0);
+      expect(women.body.total).toBeLessThan(breaches.body.total);
+      const directorate = main.getByLabel('Directorate', { exact: true });
+      expect(await directorate.locator('option').allInnerTexts()).toEqual([
+        'All directorates',
+        'Surgery',
+        WOMEN,
+      ]);
+      await directorate.selectOption(WOMEN);
+      await main.getByRole('button', { name: 'Apply' }).first().click();
+      await page.waitForURL(/\/forecast\?directorate=Women%27s\+and\+children%27s$/);
+      const womenTable = main.getByRole('table', { name: `Potential breaches in the ${WOMEN} directorate` });
+      await womenTable.waitFor({ timeout: 120_000 });
+      const womenCells = await cells(womenTable);
+      expect(await womenTable.locator('tbody tr th a').allInnerTexts()).toEqual(
+        women.body.rows.map((r) => r.patient.name),
+      );
+      expect(womenCells.map((row) => [row[1], row[2]])).toEqual(
+        women.body.rows.map((r) => [r.specialty.name, WOMEN]),
+      );
+      expect(await directorate.inputValue()).toBe(WOMEN);
+      // The forecast itself is still the organisation's.
+      expect(await list.innerText()).toContain(count(f.totals.pathways));
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'forecast-directorate');
+
+      // Cleared: every directorate again.
+      await directorate.selectOption({ label: 'All directorates' });
+      await main.getByRole('button', { name: 'Apply' }).first().click();
+      await page.waitForURL(/\/forecast$/);
+      const allTable = main.getByRole('table', { name: 'Potential breaches', exact: true });
+      await allTable.waitFor();
+      expect(await allTable.locator('tbody tr th a').allInnerTexts()).toEqual(
+        breaches.body.rows.map((r) => r.patient.name),
+      );
+      expect(await directorate.inputValue()).toBe('');
 
       // Filter by the first row's reason: the address keeps it.
       const reason = breaches.body.rows[0]!.reason;

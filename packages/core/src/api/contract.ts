@@ -66,6 +66,8 @@ export interface AuthProviders {
 export interface SpecialtyWaiting {
   code: string;
   name: string;
+  /** The directorate (division) that manages it, e.g. "Surgery"; null when not set. */
+  directorate: string | null;
   /** Patients with an open referral-to-treatment pathway in this specialty. */
   waitingPatients: number;
 }

@@ -64,6 +64,8 @@ export interface ForecastTotals {
 export interface SpecialtyForecast {
   code: string;
   name: string;
+  /** The specialty's directorate, e.g. "Surgery"; null when not set. */
+  directorate: string | null;
   pathways: number;
   alreadyOver: ForecastByThreshold;
   expectedBreaches: ForecastByThreshold;
@@ -72,6 +74,14 @@ export interface SpecialtyForecast {
   freePlaces: number;
   demandPerWeek: number;
   rates: ForecastRates;
+}
+
+/** The figures of the specialties of one directorate, added up. */
+export interface DirectorateForecast {
+  /** The directorate, exactly as the specialties have it; null for the specialties with none. */
+  name: string | null;
+  expectedBreaches: ForecastByThreshold;
+  potentialBreaches: number;
 }
 
 /** `GET /api/v1/forecast`. */
@@ -89,6 +99,8 @@ export interface ForecastView {
   totals: ForecastTotals & { potentialBreaches: number };
   weekly: ForecastWeek[];
   specialties: SpecialtyForecast[];
+  /** Per directorate of the specialties above, by name (null, the specialties with none, last). */
+  directorates: DirectorateForecast[];
 }
 
 export interface ForecastQuery {
@@ -100,7 +112,8 @@ export interface ForecastQuery {
 export interface PotentialBreachRow {
   pathwayId: string;
   patient: { id: string; name: string; nhsNumber: string };
-  specialty: { code: string; name: string };
+  /** The pathway's specialty and its directorate (null when not set). */
+  specialty: { code: string; name: string; directorate: string | null };
   priority: RttPriority;
   clockStart: string;
   /** The next threshold (18, 52, 65 or 78 weeks) not yet passed today. */
@@ -132,6 +145,8 @@ export interface PotentialBreachPage {
 
 export interface PotentialBreachQuery extends ForecastQuery {
   reason?: PotentialBreachReason | undefined;
+  /** Only the pathways of specialties in this directorate (its exact name). */
+  directorate?: string | undefined;
   limit: number;
   offset: number;
 }

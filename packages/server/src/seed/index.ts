@@ -240,8 +240,9 @@ export async function seedTrust(handle: DatabaseHandle, options: SeedOptions): P
         { name: 'org_id', kind: 'uuid' },
         { name: 'code', kind: 'text' },
         { name: 'name', kind: 'text' },
+        { name: 'directorate', kind: 'text' },
       ],
-      SPECIALTIES.map((s) => [orgId, s.code, s.name]),
+      SPECIALTIES.map((s) => [orgId, s.code, s.name, s.directorate]),
     );
     const clinicians = generateClinicians(seed, orgId, plan.clinicians);
     await writeAll('clinicians', CLINICIAN_COLUMNS, clinicians.rows);

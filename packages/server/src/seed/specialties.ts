@@ -15,6 +15,8 @@ export interface SpecialtyProfile {
   readonly pressure: number;
   /** Surgical specialties: consultants are Mr, Ms, Miss or Mrs rather than Dr (a British custom). */
   readonly surgical: boolean;
+  /** The directorate that manages it (potential breaches are reported per directorate). */
+  readonly directorate: Directorate;
   /** Youngest and oldest patient (whole years) the specialty sees. */
   readonly minAge: number;
   readonly maxAge: number;
@@ -24,8 +26,13 @@ export interface SpecialtyProfile {
   readonly femaleAcceptance: number;
 }
 
+/** The synthetic trust's directorates: the surgical specialties, women's and children's, and the rest. */
+export const DIRECTORATES = ['Surgery', "Women's and children's", 'Medicine'] as const;
+export type Directorate = (typeof DIRECTORATES)[number];
+
 type Shape = Partial<Omit<SpecialtyProfile, 'code' | 'name' | 'listWeight'>>;
 
+/** Surgical specialties are in Surgery and the others in Medicine, unless the shape names a directorate. */
 function specialty(code: string, name: string, listWeight: number, shape: Shape = {}): SpecialtyProfile {
   return {
     code,
@@ -38,12 +45,14 @@ function specialty(code: string, name: string, listWeight: number, shape: Shape 
     maxAge: 120,
     maleAcceptance: 1,
     femaleAcceptance: 1,
+    directorate: shape.surgical ? 'Surgery' : 'Medicine',
     ...shape,
   };
 }
 
 const surgical = { surgical: true } as const;
 const allAges = { minAge: 0 } as const;
+const womenAndChildren = { directorate: "Women's and children's" } as const;
 
 export const SPECIALTIES: readonly SpecialtyProfile[] = [
   specialty('100', 'General surgery', 7, { ...surgical, cancerWeight: 6, minAge: 0 }),
@@ -67,8 +76,14 @@ export const SPECIALTIES: readonly SpecialtyProfile[] = [
   specialty('361', 'Nephrology', 0.8, { pressure: 0.8 }),
   specialty('400', 'Neurology', 2.5, { pressure: 1.1 }),
   specialty('410', 'Rheumatology', 2, { pressure: 0.95 }),
-  specialty('420', 'Paediatrics', 4, { minAge: 0, maxAge: 15, pressure: 1.1 }),
+  specialty('420', 'Paediatrics', 4, { ...womenAndChildren, minAge: 0, maxAge: 15, pressure: 1.1 }),
   specialty('430', 'Geriatric medicine', 1.2, { minAge: 70, pressure: 0.7 }),
-  specialty('502', 'Gynaecology', 8, { ...surgical, cancerWeight: 12, maleAcceptance: 0, pressure: 1.15 }),
+  specialty('502', 'Gynaecology', 8, {
+    ...surgical,
+    ...womenAndChildren,
+    cancerWeight: 12,
+    maleAcceptance: 0,
+    pressure: 1.15,
+  }),
   specialty('800', 'Clinical oncology', 0.8, { cancerWeight: 1, pressure: 0.6 }),
 ];

@@ -1,6 +1,7 @@
 /**
  * A small, named organisation for API tests: one member of staff per role (password `Correct-horse-1`), two
- * specialties, a few synthetic patients (test-range NHS numbers) and open pathways.
+ * specialties (both in the Surgery directorate), a few synthetic patients (test-range NHS numbers) and open
+ * pathways.
  */
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@pathflow/core';
@@ -40,8 +41,8 @@ export async function seedFixture(db: Database, odsCode = 'XT1'): Promise<Fixtur
     })),
   );
   await db.insert(specialties).values([
-    { orgId, code: '110', name: 'Trauma and orthopaedics' },
-    { orgId, code: '120', name: 'Ear, nose and throat' },
+    { orgId, code: '110', name: 'Trauma and orthopaedics', directorate: 'Surgery' },
+    { orgId, code: '120', name: 'Ear, nose and throat', directorate: 'Surgery' },
   ]);
   const consultant = randomUUID();
   await db.insert(clinicians).values({

@@ -14,6 +14,7 @@ import { api } from './client';
 
 export { POTENTIAL_BREACH_REASONS, SLOT_TYPES } from '@pathflow/core';
 export type {
+  DirectorateForecast,
   ForecastAdjustment,
   ForecastByThreshold,
   ForecastThresholdKey,
@@ -44,6 +45,8 @@ export const getForecast = (specialty: string | undefined, signal?: AbortSignal)
 
 export interface PotentialBreachFilter {
   specialty?: string | undefined;
+  /** A directorate's exact name, e.g. Surgery. */
+  directorate?: string | undefined;
   reason?: PotentialBreachReason | undefined;
   limit: number;
   offset: number;

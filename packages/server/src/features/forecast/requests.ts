@@ -30,6 +30,7 @@ import {
   difference,
   forecastWeeks,
   passingOf,
+  totalsByDirectorate,
   totalsBySpecialty,
 } from './view';
 
@@ -44,10 +45,17 @@ export type {
   WhatIfView,
 };
 
-/** The summary the API answers: totals, week by week, and per specialty. */
+/** The summary the API answers: totals, week by week, per specialty and per directorate. */
 export function forecastView(run: ForecastRun): ForecastView {
   const { totals, bySpecialty } = totalsBySpecialty(run.model, run.columns, run.summary);
   const breaches = breachesBySpecialty(run.breaches);
+  const specialties = bySpecialty.map((s) => ({
+    ...s,
+    name: run.specialtyNames.get(s.code) ?? s.code,
+    directorate: run.specialtyDirectorates.get(s.code) ?? null,
+    potentialBreaches: breaches.get(s.code) ?? 0,
+    rates: run.ratesBySpecialty.get(s.code) ?? run.rates,
+  }));
   return {
     asOf: run.asOf,
     weeks: run.weeks,
@@ -60,12 +68,8 @@ export function forecastView(run: ForecastRun): ForecastView {
     leftOut: run.leftOut,
     totals: { ...totals, potentialBreaches: run.breaches.length },
     weekly: forecastWeeks(run.model, run.summary),
-    specialties: bySpecialty.map((s) => ({
-      ...s,
-      name: run.specialtyNames.get(s.code) ?? s.code,
-      potentialBreaches: breaches.get(s.code) ?? 0,
-      rates: run.ratesBySpecialty.get(s.code) ?? run.rates,
-    })),
+    specialties,
+    directorates: totalsByDirectorate(specialties),
   };
 }
 
@@ -109,6 +113,16 @@ async function checkSpecialty(db: Database, orgId: string, code: string, field: 
   }
 }
 
+/** A directorate is known when a specialty of the organisation is in it (its exact name). */
+async function checkDirectorate(db: Database, orgId: string, name: string, field: string): Promise<void> {
+  const [known] = await db
+    .select({ code: specialties.code })
+    .from(specialties)
+    .where(and(eq(specialties.orgId, orgId), eq(specialties.directorate, name)))
+    .limit(1);
+  if (!known) throw invalid(field, `There is no specialty in a directorate called ${name}`);
+}
+
 /** `GET /forecast`: the summary, for the organisation or one specialty, as of today in London. */
 export async function getForecast(
   db: Database,
@@ -130,7 +144,9 @@ const isoOrNull = (day: number | null): string | null => (day === null ? null : 
 
 /**
  * `GET /forecast/potential-breaches`: one page of the pathways likely to pass their next threshold, with the
- * patient's name and NHS number; one audit row per patient listed, in the same transaction as their read.
+ * patient's name and NHS number; one audit row per patient listed, in the same transaction as their read. With
+ * `directorate`, only the pathways of the specialties in it (from the organisation's forecast, or the
+ * specialty's with `specialty` too).
  */
 export async function getPotentialBreaches(
   db: Database,
@@ -139,13 +155,19 @@ export async function getPotentialBreaches(
 ): Promise<PotentialBreachPage> {
   const orgId = ctx.principal.orgId;
   if (q.specialty !== undefined) await checkSpecialty(db, orgId, q.specialty, '/query/specialty');
+  if (q.directorate !== undefined) await checkDirectorate(db, orgId, q.directorate, '/query/directorate');
   const run = await runForecast(db, orgId, londonToday(ctx.now), {
     specialty: q.specialty,
     horizonWeeks: q.weeks,
     runs: q.runs,
     now: ctx.now,
   });
-  const all = q.reason === undefined ? run.breaches : run.breaches.filter((b) => b.reason === q.reason);
+  const directorateOf = (code: string) => run.specialtyDirectorates.get(code) ?? null;
+  const all = run.breaches.filter(
+    (b) =>
+      (q.reason === undefined || b.reason === q.reason) &&
+      (q.directorate === undefined || directorateOf(b.specialtyCode) === q.directorate),
+  );
   const page = all.slice(q.offset, q.offset + q.limit);
   return db.transaction(async (tx) => {
     const people = await patientsOf(
@@ -164,6 +186,7 @@ export async function getPotentialBreaches(
         specialty: {
           code: b.specialtyCode,
           name: run.specialtyNames.get(b.specialtyCode) ?? b.specialtyCode,
+          directorate: directorateOf(b.specialtyCode),
         },
         priority: b.priority,
         clockStart: epochDayToIso(run.model.clockStart[b.index]!),

@@ -1,7 +1,8 @@
 /**
- * The breach forecast over HTTP (issue 7, part 2): the summary week by week and per specialty, the potential
- * breaches one page at a time (patients named: each one listed is audited), and what-if scenarios that add or
- * remove places per week without changing anything. Forecasts are cached for a few minutes (service.ts).
+ * The breach forecast over HTTP (issue 7, part 2): the summary week by week, per specialty and per directorate,
+ * the potential breaches one page at a time (patients named: each one listed is audited), and what-if
+ * scenarios that add or remove places per week without changing anything. Forecasts are cached for a few
+ * minutes (service.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -38,6 +39,15 @@ const SpecialtyCode = Type.String({
   maxLength: 10,
   description: 'Treatment function code, e.g. 110',
 });
+const Directorate = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description:
+    "Directorate, exactly as the specialties have it, e.g. Surgery: only its specialties' pathways",
+});
+const DirectorateOf = Nullable(
+  Type.String({ description: "The specialty's directorate, e.g. Surgery, or null when it has none" }),
+);
 const Weeks = Type.Integer({
   minimum: 1,
   maximum: MAX_WEEKS,
@@ -110,6 +120,7 @@ const ForecastSchema = Type.Object({
     Type.Object({
       code: Type.String(),
       name: Type.String(),
+      directorate: DirectorateOf,
       pathways: totals.pathways,
       alreadyOver: totals.alreadyOver,
       expectedBreaches: totals.expectedBreaches,
@@ -119,6 +130,14 @@ const ForecastSchema = Type.Object({
       demandPerWeek: Expected(`Mean referrals a week over the last ${DEMAND_WEEKS} weeks`),
       rates: Rates,
     }),
+  ),
+  directorates: Type.Array(
+    Type.Object({
+      name: Nullable(Type.String({ description: 'The directorate, or null for the specialties with none' })),
+      expectedBreaches: ByThreshold("The sum of its specialties' expected breaches"),
+      potentialBreaches: Count('Pathways of its specialties in the potential-breaches list'),
+    }),
+    { description: 'The specialties above added up per directorate, by name (null last)' },
   ),
 });
 
@@ -131,7 +150,7 @@ const PotentialBreachRow = Type.Object({
     name: Type.String({ description: 'Family, Given' }),
     nhsNumber: Type.String({ pattern: '^[0-9]{10}$' }),
   }),
-  specialty: Type.Object({ code: Type.String(), name: Type.String() }),
+  specialty: Type.Object({ code: Type.String(), name: Type.String(), directorate: DirectorateOf }),
   priority: Literals(RTT_PRIORITIES),
   clockStart: IsoDate,
   thresholdWeeks: Type.Integer({
@@ -228,6 +247,9 @@ const WhatIfSchema = Type.Object({
 const badQuery = problemResponse(
   'validation_failed: a query parameter is wrong (named in errors), including an unknown specialty',
 );
+const badBreachQuery = problemResponse(
+  'validation_failed: a query parameter is wrong (named in errors), including an unknown specialty or directorate',
+);
 const cacheNote = `Forecasts are kept for ${CACHE_TTL_MS / 60_000} minutes (the same day, weeks, runs and specialty give the cached answer; computedAt says when it was made).`;
 const method = `Seeded simulation (seed ${DEFAULT_SEED}) of booking in turn, week by week, over the free places of the slots ahead (capacity − booked − held), with new referrals at the mean weekly rate of the last ${DEMAND_WEEKS} weeks and DNA and hospital-cancellation rates from the last ${RATE_WEEKS} weeks (patients cancelled or not attending are rebooked).`;
 
@@ -240,7 +262,8 @@ export function forecastRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'WaitingList.read' },
       schema: {
-        summary: 'Breach forecast: projected seen, list size and breaches week by week, and per specialty',
+        summary:
+          'Breach forecast: projected seen, list size and breaches week by week, per specialty and per directorate',
         description: `For every open pathway with a running clock, as of today in London. ${method} With \`specialty\`, that specialty is forecast alone. Counts and means only. ${cacheNote}`,
         tags: ['Forecast'],
         querystring: Type.Object(
@@ -259,11 +282,12 @@ export function forecastRoutes(base: FastifyInstance, deps: RouteDeps): void {
       config: { auth: 'WaitingList.read' },
       schema: {
         summary: 'Pathways likely to pass their next threshold, with lead time and reason, one page',
-        description: `Pathways whose probability of passing their next threshold (18 weeks, or the next long-wait threshold for those already over 18) is at least one half, or whose projected seen date is on or after the breach date; sorted by breach date, then priority. Pathways already over 78 weeks are not listed. Each patient listed is recorded in the audit log. ${cacheNote}`,
+        description: `Pathways whose probability of passing their next threshold (18 weeks, or the next long-wait threshold for those already over 18) is at least one half, or whose projected seen date is on or after the breach date; sorted by breach date, then priority. Pathways already over 78 weeks are not listed. With \`directorate\`, only the pathways of its specialties. Each patient listed is recorded in the audit log. ${cacheNote}`,
         tags: ['Forecast'],
         querystring: Type.Object(
           {
             specialty: Type.Optional(SpecialtyCode),
+            directorate: Type.Optional(Directorate),
             reason: Type.Optional(Reason),
             weeks: Type.Optional(Weeks),
             runs: Type.Optional(Runs),
@@ -272,7 +296,7 @@ export function forecastRoutes(base: FastifyInstance, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: PotentialBreachPage, 400: badQuery },
+        response: { 200: PotentialBreachPage, 400: badBreachQuery },
       },
     },
     async (request) => getPotentialBreaches(db, contextOf(request, deps.now), request.query),

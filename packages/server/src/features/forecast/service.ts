@@ -4,9 +4,10 @@
  * over the free places ahead (core `capacity/`); the potential breaches with their lead time and reason; and
  * what-if scenarios that add or remove places per week.
  *
- * A forecast is: read the inputs (inputs.ts), prepare core's model, simulate the runs split over worker threads
- * (workers.ts), and reduce the counts to per-pathway columns, a summary and the potential-breaches list. Nothing
- * is written to the database: a what-if changes the prepared model's capacity only.
+ * A forecast is: read the inputs (inputs.ts) and the specialties' directorates, prepare core's model, simulate
+ * the runs split over worker threads (workers.ts), and reduce the counts to per-pathway columns, a summary and
+ * the potential-breaches list. Nothing is written to the database: a what-if changes the prepared model's
+ * capacity only.
  *
  * Cache. The last few forecasts of each organisation (CACHE_ENTRIES_PER_ORG) are kept in memory for
  * CACHE_TTL_MS, keyed by the day, runs, horizon, seed, specialty and adjustments, so paging through the
@@ -17,6 +18,7 @@
  * model and per-pathway columns; the raw counts are dropped once reduced). The cache lives in this process;
  * each server process keeps its own.
  */
+import { eq } from 'drizzle-orm';
 import {
   MAX_FORECAST_RUNS,
   SLOT_TYPES,
@@ -33,6 +35,7 @@ import {
   type SlotType,
 } from '@pathflow/core';
 import type { Database } from '../../db/client';
+import { specialties } from '../../db/schema';
 import { loadForecastInputs, type RatesUsed } from './inputs';
 import { simulateInWorkers, workersFor } from './workers';
 
@@ -82,6 +85,8 @@ export interface ForecastRun {
   /** Core's potential breaches, by breach day, then priority, then pathway id. */
   breaches: PotentialBreach[];
   specialtyNames: Map<string, string>;
+  /** Each specialty's directorate (null when not set), by code: every specialty of the organisation. */
+  specialtyDirectorates: Map<string, string | null>;
   rates: RatesUsed;
   ratesBySpecialty: Map<string, RatesUsed>;
   bookedInThePast: number;
@@ -174,6 +179,18 @@ async function simulateAndReduce(
   return { columns, summary, breaches, simulateMs, resultsMs: performance.now() - t };
 }
 
+/** The directorate of each specialty of the organisation (null when not set), by code. */
+export async function specialtyDirectorates(
+  db: Database,
+  orgId: string,
+): Promise<Map<string, string | null>> {
+  const rows = await db
+    .select({ code: specialties.code, directorate: specialties.directorate })
+    .from(specialties)
+    .where(eq(specialties.orgId, orgId));
+  return new Map(rows.map((r) => [r.code, r.directorate]));
+}
+
 /**
  * The forecast of `orgId` as of `asOf` (YYYY-MM-DD, London): from the cache when the same one was made in the
  * last few minutes (see the module comment). Throws a RangeError for options out of range.
@@ -213,6 +230,7 @@ export function runForecast(
     }
     let t = performance.now();
     const inputs = await loadForecastInputs(db, orgId, asOf, weeks, { now: options.now, specialty });
+    const directorates = await specialtyDirectorates(db, orgId);
     const loadMs = performance.now() - t;
     t = performance.now();
     const model = prepareForecast(inputs.input);
@@ -231,6 +249,7 @@ export function runForecast(
       summary: done.summary,
       breaches: done.breaches,
       specialtyNames: inputs.specialtyNames,
+      specialtyDirectorates: directorates,
       rates: inputs.rates,
       ratesBySpecialty: inputs.ratesBySpecialty,
       bookedInThePast: inputs.bookedInThePast,

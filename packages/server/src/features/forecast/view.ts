@@ -1,6 +1,6 @@
 /**
  * The forecast as the API answers it: core's summary and per-pathway columns turned into weekly rows, totals
- * and per-specialty figures. Counts and means only (no patient is named here).
+ * and per-specialty and per-directorate figures. Counts and means only (no patient is named here).
  *
  * Expected breaches. Core counts a pathway as passing a threshold when it is not seen before the day it is over
  * it (or not seen in the horizon while that day falls inside it), so a pathway already over a threshold today
@@ -18,6 +18,7 @@ import {
   type PathwayForecastColumns,
   type PotentialBreach,
   type PotentialBreachReason,
+  type DirectorateForecast,
   type ForecastByThreshold,
   type ForecastThresholdKey,
   type ForecastTotals,
@@ -29,7 +30,7 @@ import {
 export type ThresholdKey = ForecastThresholdKey;
 export type ByThreshold = ForecastByThreshold;
 export type Totals = ForecastTotals;
-export type { ForecastWeek, SpecialtyForecast };
+export type { DirectorateForecast, ForecastWeek, SpecialtyForecast };
 
 const K = FORECAST_THRESHOLD_WEEKS.length;
 const KEYS: readonly ThresholdKey[] = FORECAST_THRESHOLD_WEEKS.map((w) => String(w) as ThresholdKey);
@@ -50,7 +51,10 @@ export function totalsBySpecialty(
   model: ForecastModel,
   columns: PathwayForecastColumns,
   summary: ForecastSummary,
-): { totals: Totals; bySpecialty: Omit<SpecialtyForecast, 'name' | 'rates' | 'potentialBreaches'>[] } {
+): {
+  totals: Totals;
+  bySpecialty: Omit<SpecialtyForecast, 'name' | 'directorate' | 'rates' | 'potentialBreaches'>[];
+} {
   const S = model.specialtyCodes.length;
   const H = model.horizonWeeks;
   const rows = model.specialtyCodes.map((code, s) => ({
@@ -122,6 +126,28 @@ export function breachesBySpecialty(breaches: readonly PotentialBreach[]): Map<s
   const out = new Map<string, number>();
   for (const b of breaches) out.set(b.specialtyCode, (out.get(b.specialtyCode) ?? 0) + 1);
   return out;
+}
+
+/**
+ * The specialties' expected and potential breaches added up per directorate, by name (the specialties with no
+ * directorate under null, last).
+ */
+export function totalsByDirectorate(
+  bySpecialty: readonly Pick<SpecialtyForecast, 'directorate' | 'expectedBreaches' | 'potentialBreaches'>[],
+): DirectorateForecast[] {
+  const out = new Map<string | null, DirectorateForecast>();
+  for (const s of bySpecialty) {
+    let d = out.get(s.directorate);
+    if (!d) {
+      d = { name: s.directorate, expectedBreaches: zero(), potentialBreaches: 0 };
+      out.set(s.directorate, d);
+    }
+    for (const k of KEYS) d.expectedBreaches[k] += s.expectedBreaches[k];
+    d.potentialBreaches += s.potentialBreaches;
+  }
+  return [...out.values()].sort((a, b) =>
+    a.name === null ? 1 : b.name === null ? -1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** Scenario minus baseline, threshold by threshold. */

@@ -158,11 +158,20 @@ export const DOCUMENTED_RESPONSES: Record<string, DocumentedResponses> = {
   },
   'GET /api/v1/specialties': {
     200: json(
-      'Each specialty with the number of patients waiting',
+      'Each specialty with its directorate and the number of patients waiting',
       Type.Object({
         asOf: IsoDateTime,
         specialties: Type.Array(
-          Type.Object({ code: Type.String(), name: Type.String(), waitingPatients: Type.Integer() }),
+          Type.Object({
+            code: Type.String(),
+            name: Type.String(),
+            directorate: Nullable(
+              Type.String({
+                description: 'The directorate that manages it, e.g. Surgery; null when not set',
+              }),
+            ),
+            waitingPatients: Type.Integer(),
+          }),
         ),
         totalWaiting: Type.Integer(),
       }),

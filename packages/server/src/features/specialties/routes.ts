@@ -6,14 +6,22 @@ import type { Database } from '../../db/client';
 import { pathways, specialties } from '../../db/schema';
 import { contextOf } from '../../http/auth';
 
-/** Each specialty of the organisation with the number of patients waiting (open pathways). Aggregates only. */
+/**
+ * Each specialty of the organisation with its directorate (null when not set) and the number of patients waiting
+ * (open pathways). Aggregates only.
+ */
 export async function waitingBySpecialty(
   db: Database,
   orgId: string,
   now: Date,
 ): Promise<SpecialtyWaitingList> {
   const rows = await db
-    .select({ code: specialties.code, name: specialties.name, waitingPatients: count(pathways.id) })
+    .select({
+      code: specialties.code,
+      name: specialties.name,
+      directorate: specialties.directorate,
+      waitingPatients: count(pathways.id),
+    })
     .from(specialties)
     .leftJoin(
       pathways,
@@ -24,7 +32,7 @@ export async function waitingBySpecialty(
       ),
     )
     .where(eq(specialties.orgId, orgId))
-    .groupBy(specialties.code, specialties.name)
+    .groupBy(specialties.code, specialties.name, specialties.directorate)
     .orderBy(asc(specialties.name));
   const list = rows.map((r) => ({ ...r, waitingPatients: Number(r.waitingPatients) }));
   return {
@@ -39,7 +47,10 @@ export function specialtyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     '/specialties',
     {
       config: { auth: 'WaitingList.read' },
-      schema: { summary: 'Specialties with the number of patients waiting', tags: ['Waiting list'] },
+      schema: {
+        summary: 'Specialties with their directorate and the number of patients waiting',
+        tags: ['Waiting list'],
+      },
     },
     async (request) => {
       const ctx = contextOf(request, deps.now);

@@ -23,35 +23,47 @@ import '../../styles/ptl.css';
 import { PatientCell } from '../allocation/patient-cells';
 import { formatShortDate } from '../ptl/ptl-format';
 import { LOADING_TEXT, REASON_LABELS, formatChance, formatLead } from './forecast-format';
-import { ForecastSummary, ListSizeChart, SpecialtyTable } from './forecast-summary';
+import {
+  DirectorateTable,
+  ForecastSummary,
+  ListSizeChart,
+  NO_DIRECTORATE,
+  SpecialtyTable,
+} from './forecast-summary';
 import { WhatIfForm } from './what-if-form';
 
 export const BREACH_PAGE_SIZE = 25;
 const WEEKS = 26;
 
-/** What the page shows, kept in the address: `?specialty=110&reason=unbooked&page=2`. */
+/** What the page shows, kept in the address: `?specialty=110&directorate=Surgery&reason=unbooked&page=2`. */
 interface ForecastPageView {
   specialty: string;
+  /** Filters the potential breaches only (the forecast is the organisation's, or the specialty's). */
+  directorate: string;
   reason: PotentialBreachReason | '';
   page: number;
 }
 
 function viewFromSearch(search: URLSearchParams): ForecastPageView {
   const specialty = search.get('specialty') ?? '';
+  const directorate = search.get('directorate') ?? '';
   const reason = search.get('reason') ?? '';
   const page = Number(search.get('page'));
   return {
     specialty: /^[A-Za-z0-9]{1,10}$/.test(specialty) ? specialty : '',
+    directorate: directorate.length <= 100 ? directorate : '',
     reason: (POTENTIAL_BREACH_REASONS as readonly string[]).includes(reason)
       ? (reason as PotentialBreachReason)
       : '',
-    page: Number.isInteger(page) && page > 1 ? page : 1,
+    // Safe integers only: a page like 1e308 would ask the server for offset=Infinity.
+    page: Number.isSafeInteger(page) && page > 1 ? page : 1,
   };
 }
 
 function searchFromView(view: ForecastPageView): string {
   const params = new URLSearchParams();
   if (view.specialty) params.set('specialty', view.specialty);
+  if (view.directorate) params.set('directorate', view.directorate);
   if (view.reason) params.set('reason', view.reason);
   if (view.page > 1) params.set('page', String(view.page));
   const search = params.toString();
@@ -62,27 +74,31 @@ function focusHeading(): void {
   document.querySelector<HTMLElement>('main h1')?.focus();
 }
 
-/** A select and an Apply button, in a GET form that works without JavaScript too. */
+interface FilterField {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  options: { value: string; label: string }[];
+}
+
+/** Selects side by side and an Apply button, in a GET form that works without JavaScript too. */
 function FilterForm({
-  id,
-  label,
-  value,
-  options,
+  fields,
   hidden,
   onApply,
 }: {
-  id: string;
-  label: string;
-  value: string;
-  options: { value: string; label: string }[];
+  fields: FilterField[];
   hidden: Record<string, string>;
-  onApply: (value: string) => void;
+  onApply: (values: Record<string, string>) => void;
 }) {
-  const [chosen, setChosen] = useState(value);
-  const [shownFor, setShownFor] = useState(value);
-  if (shownFor !== value) {
-    setShownFor(value);
-    setChosen(value);
+  const values = Object.fromEntries(fields.map((f) => [f.id, f.value]));
+  const key = JSON.stringify(values);
+  const [chosen, setChosen] = useState(values);
+  const [shownFor, setShownFor] = useState(key);
+  if (shownFor !== key) {
+    setShownFor(key);
+    setChosen(values);
   }
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -96,24 +112,32 @@ function FilterForm({
           <input type="hidden" name={k} value={v} key={k} />
         ))}
       <div className="app-ptl-filters">
-        <div className="nhsuk-form-group app-ptl-filters__item">
-          <label className="nhsuk-label" htmlFor={id}>
-            {label}
-          </label>
-          <select
-            className="nhsuk-select"
-            id={id}
-            name={id}
-            value={chosen}
-            onChange={(event) => setChosen(event.target.value)}
-          >
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        {fields.map((f) => (
+          <div className="nhsuk-form-group app-ptl-filters__item" key={f.id}>
+            <label className="nhsuk-label" htmlFor={f.id}>
+              {f.label}
+            </label>
+            {f.hint ? (
+              <div className="nhsuk-hint" id={`${f.id}-hint`}>
+                {f.hint}
+              </div>
+            ) : null}
+            <select
+              className="nhsuk-select"
+              id={f.id}
+              name={f.id}
+              value={chosen[f.id] ?? ''}
+              aria-describedby={f.hint ? `${f.id}-hint` : undefined}
+              onChange={(event) => setChosen({ ...chosen, [f.id]: event.target.value })}
+            >
+              {f.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
         <div className="nhsuk-form-group app-ptl-filters__item">
           <button className="nhsuk-button nhsuk-button--secondary app-ptl-filters__button" type="submit">
             Apply
@@ -132,6 +156,7 @@ function BreachTable({ rows, caption }: { rows: PotentialBreachRow[]; caption: s
       columns={[
         { label: 'Patient' },
         { label: 'Specialty' },
+        { label: 'Directorate' },
         { label: 'Breach date' },
         { label: 'Lead time' },
         { label: 'Chance of passing 18 weeks', numeric: true },
@@ -147,6 +172,7 @@ function BreachTable({ rows, caption }: { rows: PotentialBreachRow[]; caption: s
             to={r.patient.id ? `/patients/${r.patient.id}` : `/pathways/${r.pathwayId}`}
           />
           <td className="nhsuk-table__cell">{r.specialty.name}</td>
+          <td className="nhsuk-table__cell">{r.specialty.directorate ?? NO_DIRECTORATE}</td>
           <td className="nhsuk-table__cell app-ptl-nowrap">
             {formatShortDate(r.breachDate)}
             <br />
@@ -199,6 +225,7 @@ function Forecast() {
       getPotentialBreaches(
         {
           specialty: view.specialty || undefined,
+          directorate: view.directorate || undefined,
           reason: view.reason || undefined,
           limit: BREACH_PAGE_SIZE,
           offset,
@@ -211,12 +238,21 @@ function Forecast() {
   const names = specialties.status === 'loaded' ? specialties.data : [];
   const specialtyName = names.find((s) => s.code === view.specialty)?.name ?? view.specialty;
   const where = view.specialty ? ` in ${specialtyName}` : '';
+  const directorates = [
+    ...new Set(names.flatMap((s) => (s.directorate === null ? [] : [s.directorate]))),
+  ].sort((a, b) => a.localeCompare(b, 'en-GB'));
+  // The potential breaches alone are filtered by directorate.
+  const breachWhere = !view.directorate
+    ? where
+    : view.specialty
+      ? `${where}, ${view.directorate} directorate`
+      : ` in the ${view.directorate} directorate`;
   const go = (next: ForecastPageView) =>
     void navigate({ pathname: '/forecast', search: searchFromView(next) });
   const pageLink = (page: number) => ({ pathname: '/forecast', search: searchFromView({ ...view, page }) });
   const caption = view.reason
-    ? `Potential breaches${where}: ${REASON_LABELS[view.reason].toLowerCase()}`
-    : `Potential breaches${where}`;
+    ? `Potential breaches${breachWhere}: ${REASON_LABELS[view.reason].toLowerCase()}`
+    : `Potential breaches${breachWhere}`;
 
   let status = LOADING_TEXT;
   if (breaches.status === 'failed') status = '';
@@ -224,7 +260,7 @@ function Forecast() {
     const { total, rows } = breaches.data;
     status =
       total === 0
-        ? `There are no potential breaches${where}${view.reason ? ' for this reason' : ''}.`
+        ? `There are no potential breaches${breachWhere}${view.reason ? ' for this reason' : ''}.`
         : rows.length === 0
           ? ''
           : `Showing ${formatCount(offset + 1)} to ${formatCount(offset + rows.length)} of ${formatCount(total)} ${
@@ -241,15 +277,33 @@ function Forecast() {
           the clinics and slots stay as they are.
         </p>
         <FilterForm
-          id="specialty"
-          label="Specialty"
-          value={view.specialty}
-          options={[
-            { value: '', label: 'All specialties' },
-            ...names.map((s) => ({ value: s.code, label: s.name })),
+          fields={[
+            {
+              id: 'specialty',
+              label: 'Specialty',
+              // A code not in the list shows as "All specialties": applying it as shown clears the code.
+              value: names.some((s) => s.code === view.specialty) ? view.specialty : '',
+              options: [
+                { value: '', label: 'All specialties' },
+                ...names.map((s) => ({ value: s.code, label: s.name })),
+              ],
+            },
+            {
+              id: 'directorate',
+              label: 'Directorate',
+              hint: 'Filters the potential breaches only',
+              // Likewise a directorate not in the list.
+              value: directorates.includes(view.directorate) ? view.directorate : '',
+              options: [
+                { value: '', label: 'All directorates' },
+                ...directorates.map((d) => ({ value: d, label: d })),
+              ],
+            },
           ]}
           hidden={{ reason: view.reason }}
-          onApply={(specialty) => go({ ...view, specialty, page: 1 })}
+          onApply={(v) =>
+            go({ ...view, specialty: v.specialty ?? '', directorate: v.directorate ?? '', page: 1 })
+          }
         />
 
         {forecast.status === 'loading' ? <Loading text={LOADING_TEXT} /> : null}
@@ -269,6 +323,7 @@ function Forecast() {
             <ForecastSummary forecast={forecast.data} where={where} />
             <ListSizeChart forecast={forecast.data} />
             <SpecialtyTable forecast={forecast.data} />
+            <DirectorateTable forecast={forecast.data} />
           </>
         ) : null}
 
@@ -281,15 +336,19 @@ function Forecast() {
             soonest first.
           </p>
           <FilterForm
-            id="reason"
-            label="Reason"
-            value={view.reason}
-            options={[
-              { value: '', label: 'Any reason' },
-              ...POTENTIAL_BREACH_REASONS.map((r) => ({ value: r, label: REASON_LABELS[r] })),
+            fields={[
+              {
+                id: 'reason',
+                label: 'Reason',
+                value: view.reason,
+                options: [
+                  { value: '', label: 'Any reason' },
+                  ...POTENTIAL_BREACH_REASONS.map((r) => ({ value: r, label: REASON_LABELS[r] })),
+                ],
+              },
             ]}
-            hidden={{ specialty: view.specialty }}
-            onApply={(reason) => go({ ...view, reason: reason as PotentialBreachReason | '', page: 1 })}
+            hidden={{ specialty: view.specialty, directorate: view.directorate }}
+            onApply={(v) => go({ ...view, reason: (v.reason ?? '') as PotentialBreachReason | '', page: 1 })}
           />
           <p className="nhsuk-body" role="status">
             {status}

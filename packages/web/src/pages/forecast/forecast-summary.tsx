@@ -13,6 +13,9 @@ const LIST_SERIES: ChartSeries[] = [
 ];
 
 const cell = 'nhsuk-table__cell nhsuk-table__cell--numeric';
+
+/** Where a directorate is shown for a specialty that has none. */
+export const NO_DIRECTORATE = 'No directorate';
 const rowHeader = 'nhsuk-table__header nhsuk-u-font-weight-normal';
 
 /** The forecast's totals: expected breaches per threshold, already over, and the list size now and ahead. */
@@ -91,6 +94,39 @@ export function SpecialtyTable({ forecast }: { forecast: ForecastView }) {
             <td className={cell}>{formatExpected(s.expectedBreaches['18'])}</td>
             <td className={cell}>{formatExpected(s.expectedBreaches['52'])}</td>
             <td className={cell}>{formatCount(s.potentialBreaches)}</td>
+          </tr>
+        ))}
+      </CaptionedTable>
+    </section>
+  );
+}
+
+/** Per directorate: expected to pass 18 and 52 weeks, potential breaches (its specialties added up). */
+export function DirectorateTable({ forecast }: { forecast: ForecastView }) {
+  if (forecast.directorates.length === 0) return null;
+  return (
+    <section aria-labelledby="directorates-heading">
+      <h2 className="nhsuk-heading-m" id="directorates-heading">
+        By directorate
+      </h2>
+      <CaptionedTable
+        captionId="directorates-caption"
+        caption={`Expected breaches by directorate in the next ${forecast.weeks} weeks`}
+        columns={[
+          { label: 'Directorate' },
+          { label: 'Expected to pass 18 weeks', numeric: true },
+          { label: 'Expected to pass 52 weeks', numeric: true },
+          { label: 'Potential breaches', numeric: true },
+        ]}
+      >
+        {forecast.directorates.map((d) => (
+          <tr className="nhsuk-table__row" key={d.name ?? ''}>
+            <th className={rowHeader} scope="row">
+              {d.name ?? NO_DIRECTORATE}
+            </th>
+            <td className={cell}>{formatExpected(d.expectedBreaches['18'])}</td>
+            <td className={cell}>{formatExpected(d.expectedBreaches['52'])}</td>
+            <td className={cell}>{formatCount(d.potentialBreaches)}</td>
           </tr>
         ))}
       </CaptionedTable>
