@@ -17,6 +17,7 @@ import type { DatabaseHandle } from './db/client';
 import { AppError } from './errors';
 import { registerAuth } from './http/auth';
 import { registerErrorHandling, sendProblem } from './http/problems';
+import { refuseNonFiniteQuery } from './http/finite-query';
 import { allocationRoutes } from './features/allocation/routes';
 import { auditRoutes } from './features/audit/routes';
 import { bookingRoutes } from './features/booking/routes';
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   registerErrorHandling(app);
+  refuseNonFiniteQuery(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -70,6 +70,7 @@ describe.each(ENGINES)('pathflow report weekly on %s', { timeout: 300_000 }, (en
     expect(wb.worksheets.map((s) => s.name)).toEqual([
       'Summary',
       'Specialties',
+      'Directorates',
       'Change since last week',
       'Top risks',
       'Under-booked clinics',

@@ -412,6 +412,12 @@ describe.each(ENGINES)('the breach forecast on %s', (engine) => {
       '/query/specialty',
     ]);
     expect(await field(await get('/forecast/potential-breaches?limit=501'))).toContain('/query/limit');
+    // 1e308 is an integer to JSON Schema: too many to skip is a mistake, not a server error.
+    for (const offset of ['1e308', 'Infinity', '-infinity', 'NaN', '-1']) {
+      expect(await field(await get(`/forecast/potential-breaches?offset=${offset}`))).toContain(
+        '/query/offset',
+      );
+    }
     const whatIf = (adjustments: object[], extra: object = {}) =>
       post('/forecast/what-if', { adjustments, ...extra });
     const one = { specialty: '502', slotType: 'new', placesPerWeek: 1 };

@@ -350,6 +350,8 @@ describe.each(ENGINES)('the PTL on %s', (engine) => {
     ['limit=0', '/query/limit'],
     ['limit=501', '/query/limit'],
     ['offset=-1', '/query/offset'],
+    ['offset=1e308', '/query/offset'],
+    ['limit=Infinity', '/query/limit'],
     ['sort=longest', '/query/sort'],
     ['minWeeks=20&maxWeeks=10', '/query/minWeeks'],
     ['breachBy=2026-02-30x', '/query/breachBy'],

@@ -29,6 +29,7 @@ const daysAgo = (n: number) => epochDayToIso(isoToEpochDay(TODAY) - n);
 const SHEETS = [
   'Summary',
   'Specialties',
+  'Directorates',
   'Change since last week',
   'Top risks',
   'Under-booked clinics',
@@ -119,6 +120,14 @@ describe.each(ENGINES)('the weekly pack on %s', (engine) => {
     const wb = await readWorkbook(res.rawPayload);
     expect(wb.worksheets.map((s) => s.name)).toEqual(SHEETS);
 
+    // Both fixture specialties are in the Surgery directorate: its row holds every potential breach.
+    const directorates = rowsOf(wb.getWorksheet('Directorates')!);
+    expect(directorates.map((d) => d.Directorate)).toEqual(['Surgery']);
+    const topRows = rowsOf(wb.getWorksheet('Top risks')!);
+    expect(topRows.length).toBeGreaterThan(0);
+    expect(directorates[0]!['Potential breaches']).toBeGreaterThanOrEqual(topRows.length);
+    expect(new Set(topRows.map((r) => r.Directorate))).toEqual(new Set(['Surgery']));
+
     // Summary: the headline figures are the trust's, and % within 18 weeks is within / total.
     const sheet = wb.getWorksheet('Summary')!;
     expect(sheet.getCell('A1').value).toBe('Weekly waiting list pack');
@@ -184,6 +193,7 @@ describe.each(ENGINES)('the weekly pack on %s', (engine) => {
       'Patient',
       'NHS number',
       'Specialty',
+      'Directorate',
       'Threshold (weeks)',
       'Breach date',
       'Lead time (days)',
@@ -200,8 +210,8 @@ describe.each(ENGINES)('the weekly pack on %s', (engine) => {
       expect(Number(r['Chance of breach'])).toBeLessThanOrEqual(1);
       expect(String(r.Reason)).toMatch(/^[A-Z][a-z]/);
     }
-    expect(risks.getCell('G2').numFmt).toBe('0.0%');
-    expect(risks.getCell('E2').numFmt).toBe('dd/mm/yyyy');
+    expect(risks.getCell('H2').numFmt).toBe('0.0%');
+    expect(risks.getCell('F2').numFmt).toBe('dd/mm/yyyy');
     // Highest chance first.
     const chances = riskRows.map((r) => Number(r['Chance of breach']));
     expect(chances).toEqual([...chances].sort((a, b) => b - a));

@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { POTENTIAL_BREACH_REASONS, RTT_PRIORITIES, SLOT_TYPES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
-import { IsoDate, IsoDateTime, Nullable, Uuid } from '../../http/schemas';
+import { IsoDate, IsoDateTime, Nullable, Uuid, PageOffset } from '../../http/schemas';
 import { problemResponse } from '../openapi/problem-schema';
 import { DEFAULT_RATES, DEMAND_WEEKS, MIN_APPOINTMENTS_FOR_RATES, RATE_WEEKS } from './inputs';
 import { getForecast, getPotentialBreaches, whatIfForecast } from './requests';
@@ -292,7 +292,7 @@ export function forecastRoutes(base: FastifyInstance, deps: RouteDeps): void {
             weeks: Type.Optional(Weeks),
             runs: Type.Optional(Runs),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: PageOffset,
           },
           { additionalProperties: false },
         ),

@@ -8,7 +8,7 @@ import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { ptlExportRows, ptlPage, ptlSummary, PTL_EXPORT_MAX_ROWS } from './service';
 import { PTL_EXPORT_CONTENT_TYPES, PTL_EXPORT_FORMATS, exportFilename, toCsv, toXlsx } from './export';
-import { IsoDate, Nullable, Uuid } from '../../http/schemas';
+import { IsoDate, Nullable, Uuid, PageOffset } from '../../http/schemas';
 import { problemResponse } from '../openapi/problem-schema';
 import { Priority, filterProperties } from './schemas';
 
@@ -16,7 +16,7 @@ const PtlPageQuery = Type.Object(
   {
     ...filterProperties,
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: PageOffset,
   },
   { additionalProperties: false },
 );

@@ -22,7 +22,7 @@ import { MAX_IMPORT_FILE_BYTES } from './import/read-file';
 import { importReferrals } from './import/import';
 import { createReferral, getReferral, listReferrals, triageReferral } from './service';
 import { listImports } from './import/check';
-import { IsoDate, Nullable, Uuid } from '../../http/schemas';
+import { IsoDate, Nullable, Uuid, PageOffset } from '../../http/schemas';
 
 const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -234,7 +234,7 @@ export function referralRoutes(base: FastifyInstance, deps: RouteDeps): void {
             specialty: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
             importId: Type.Optional(Uuid),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: PageOffset,
           },
           { additionalProperties: false },
         ),

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { VALIDATION_DUE_REASONS, VALIDATION_RESPONSES } from '@pathflow/core';
-import { Nullable, Uuid } from '../../http/schemas';
+import { Nullable, Uuid, PageOffset } from '../../http/schemas';
 
 const IsoDate = (description = 'YYYY-MM-DD') => Type.String({ format: 'date', description });
 const StringEnum = <T extends string>(values: readonly T[], description: string) =>
@@ -55,7 +55,7 @@ export const DueQuery = Type.Object(
       Type.String({ minLength: 1, maxLength: 10, description: 'Treatment function code, e.g. 110' }),
     ),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: PageOffset,
   },
   { additionalProperties: false },
 );
@@ -110,7 +110,7 @@ export type NewBatchBody = Static<typeof NewBatchBody>;
 export const BatchListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: PageOffset,
   },
   { additionalProperties: false },
 );

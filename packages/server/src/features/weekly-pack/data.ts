@@ -30,7 +30,7 @@ import { londonToday } from '../../clock';
 import { ptlSummary } from '../ptl/service';
 import { MAX_WEEKS, runForecast } from '../forecast/service';
 import { forecastView, patientsOf } from '../forecast/requests';
-import { REASON_TEXT, type ByThreshold } from '../forecast/view';
+import { REASON_TEXT, type ByThreshold, type DirectorateForecast } from '../forecast/view';
 import { utilisationFlags } from '../utilisation/service';
 import { weeklyCapacityReport } from '../capacity/service';
 import { packChange, type PackChange } from './change';
@@ -83,6 +83,8 @@ export interface CapacityFigures {
 export interface PackSpecialty extends WaitCounts {
   code: string;
   name: string;
+  /** The directorate that manages it; null when none is recorded. */
+  directorate: string | null;
   /** Expected number passing each threshold within the forecast (those already over it not counted). */
   expectedBreaches: ByThreshold;
   potentialBreaches: number;
@@ -98,7 +100,7 @@ export interface TopRisk {
   /** "Family, Given". */
   name: string;
   nhsNumber: string;
-  specialty: { code: string; name: string };
+  specialty: { code: string; name: string; directorate: string | null };
   priority: RttPriority;
   thresholdWeeks: number;
   breachDate: string;
@@ -143,6 +145,8 @@ export interface WeeklyPack {
     underBookedSessions: number;
   };
   specialties: PackSpecialty[];
+  /** The breach forecast per directorate (null: specialties with none recorded). */
+  directorates: DirectorateForecast[];
   forecast: {
     runs: number;
     weeks: number;
@@ -242,6 +246,7 @@ export async function buildWeeklyPack(
     return {
       code: s.code,
       name: s.name,
+      directorate: run.specialtyDirectorates.get(s.code) ?? null,
       ...waitCounts(s),
       expectedBreaches: f ? { ...f.expectedBreaches } : zero(),
       potentialBreaches: f?.potentialBreaches ?? 0,
@@ -272,7 +277,11 @@ export async function buildWeeklyPack(
       patientId: p.id,
       name: p.name,
       nhsNumber: p.nhsNumber,
-      specialty: { code: b.specialtyCode, name: run.specialtyNames.get(b.specialtyCode) ?? b.specialtyCode },
+      specialty: {
+        code: b.specialtyCode,
+        name: run.specialtyNames.get(b.specialtyCode) ?? b.specialtyCode,
+        directorate: run.specialtyDirectorates.get(b.specialtyCode) ?? null,
+      },
       priority: b.priority,
       thresholdWeeks: b.weeks,
       breachDate: epochDayToIso(b.breachDay),
@@ -295,6 +304,7 @@ export async function buildWeeklyPack(
       underBookedSessions: flags.sessions.length,
     },
     specialties,
+    directorates: view.directorates,
     forecast: {
       runs: view.runs,
       weeks: view.weeks,

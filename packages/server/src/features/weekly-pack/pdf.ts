@@ -326,7 +326,8 @@ export async function weeklyPackPdf(pack: WeeklyPack): Promise<Buffer> {
   );
 
   heading(doc, 'Escalated to service managers');
-  if (pack.escalations.length === 0) doc.font('Helvetica').fontSize(8).fillColor(TEXT).text('Nothing this week.');
+  if (pack.escalations.length === 0)
+    doc.font('Helvetica').fontSize(8).fillColor(TEXT).text('Nothing this week.');
   for (const e of pack.escalations) {
     room(doc, 12);
     doc

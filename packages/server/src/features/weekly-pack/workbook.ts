@@ -1,7 +1,7 @@
 /**
  * The weekly pack as an Excel workbook: Summary (the trust's headline figures, with their change since last
  * week, and a table per specialty), Specialties (every figure per specialty, with the week's escalations),
- * Change since last week (per specialty), Top risks (patients named: the download is audited), Under-booked
+ * Directorates (the breach forecast per directorate), Change since last week (per specialty), Top risks (patients named: the download is audited), Under-booked
  * clinics and Forecast (week by week).
  *
  * Every table has a bold, frozen header row, set column widths, an autofilter, real Excel dates (dd/mm/yyyy) and
@@ -105,6 +105,7 @@ const SUMMARY_COLUMNS: readonly Column<WaitRow>[] = [
 
 const SPECIALTY_COLUMNS: readonly Column<Specialty>[] = [
   ...SUMMARY_COLUMNS,
+  { header: 'Directorate', width: 22, value: (s) => text(s.directorate ?? 'None recorded') },
   { header: 'Over 18 weeks', width: 11, numFmt: WHOLE, bar: true, value: (s) => s.over18 },
   {
     header: 'Expected 18-week breaches (26 weeks)',
@@ -166,12 +167,45 @@ function specialtyColumns(pack: WeeklyPack): Column<Specialty>[] {
   ];
 }
 
+type DirectorateRow = WeeklyPack['directorates'][number];
+
+const DIRECTORATE_COLUMNS: readonly Column<DirectorateRow>[] = [
+  { header: 'Directorate', width: 30, value: (d) => text(d.name ?? 'None recorded') },
+  {
+    header: 'Expected 18-week breaches (26 weeks)',
+    width: 16,
+    numFmt: ONE_PLACE,
+    bar: true,
+    value: (d) => d.expectedBreaches['18'],
+  },
+  {
+    header: 'Expected 52-week breaches',
+    width: 13,
+    numFmt: ONE_PLACE,
+    value: (d) => d.expectedBreaches['52'],
+  },
+  {
+    header: 'Expected 65-week breaches',
+    width: 13,
+    numFmt: ONE_PLACE,
+    value: (d) => d.expectedBreaches['65'],
+  },
+  {
+    header: 'Expected 78-week breaches',
+    width: 13,
+    numFmt: ONE_PLACE,
+    value: (d) => d.expectedBreaches['78'],
+  },
+  { header: 'Potential breaches', width: 12, numFmt: WHOLE, bar: true, value: (d) => d.potentialBreaches },
+];
+
 type Risk = WeeklyPack['topRisks'][number];
 
 const RISK_COLUMNS: readonly Column<Risk>[] = [
   { header: 'Patient', width: 28, value: (r) => text(r.name) },
   { header: 'NHS number', width: 14, value: (r) => formatNhsNumber(r.nhsNumber) },
   { header: 'Specialty', width: 28, value: (r) => text(r.specialty.name) },
+  { header: 'Directorate', width: 22, value: (r) => text(r.specialty.directorate ?? 'None recorded') },
   { header: 'Threshold (weeks)', width: 11, value: (r) => r.thresholdWeeks },
   { header: 'Breach date', width: 13, numFmt: DATE, value: (r) => excelDate(r.breachDate) },
   { header: 'Lead time (days)', width: 11, numFmt: WHOLE, value: (r) => r.leadDays },
@@ -335,6 +369,7 @@ export async function weeklyPackWorkbook(pack: WeeklyPack): Promise<Buffer> {
 
   const sheets: [string, (s: ExcelJS.Worksheet) => void][] = [
     ['Specialties', (s) => addTable(s, 1, specialtyColumns(pack), pack.specialties)],
+    ['Directorates', (s) => addTable(s, 1, DIRECTORATE_COLUMNS, pack.directorates)],
     ['Change since last week', (s) => changeSheet(s, pack)],
     ['Top risks', (s) => addTable(s, 1, RISK_COLUMNS, pack.topRisks)],
     ['Under-booked clinics', (s) => addTable(s, 1, SESSION_COLUMNS, pack.underBooked.sessions)],
