@@ -16,6 +16,7 @@ import { MessagesPage } from './pages/messages/messages-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PrintBatchPage } from './pages/print-batches/print-batch-page';
 import { PrintBatchesPage } from './pages/print-batches/print-batches-page';
+import { WeeklyPackPage } from './pages/reports/weekly-pack-page';
 import { PtlPage } from './pages/ptl/ptl-page';
 import { ProblemPage } from './pages/problem-page';
 import { ImportPage } from './pages/referrals/import-page';
@@ -66,6 +67,7 @@ export function createRouter() {
                 { path: 'messages', element: <MessagesPage /> },
                 { path: 'messages/:id', element: <MessagePage /> },
                 { path: 'print-batches', element: <PrintBatchesPage /> },
+                { path: 'reports/weekly', element: <WeeklyPackPage /> },
                 { path: 'print-batches/:id', element: <PrintBatchPage /> },
                 { path: 'access-policy', element: <AccessPolicyPage /> },
                 { path: 'patients/:id', element: <PatientPage /> },

@@ -4,6 +4,7 @@ import { useSignedInSession } from '../session/session-context';
 import { Link } from 'react-router';
 import { AccountSummary } from './account-summary';
 import { HomeAlerts, MyWork } from './dashboard/home-work';
+import { MyMessages } from './my-messages';
 import { NotInRole } from './not-in-role';
 import { ReferralsSection } from './referrals-section';
 import { WaitingListSection } from './waiting-list-section';
@@ -17,6 +18,7 @@ export function HomePage() {
         <PageHeading>Home</PageHeading>
         <AccountSummary user={user} />
         <HomeAlerts user={user} />
+        <MyMessages />
         {user.permissions.includes('Task.read') ? <MyWork /> : null}
         {user.permissions.includes('WaitingList.read') ? <WaitingListSection /> : <NotInRole user={user} />}
         {user.permissions.includes('Task.read') || user.permissions.includes('Communication.read') ? (
@@ -95,6 +97,11 @@ export function HomePage() {
               <li>
                 <Link to="/dashboard">Dashboards: waiting times, breaches and clinic use</Link>
               </li>
+              {user.permissions.includes('WaitingList.read') ? (
+                <li>
+                  <Link to="/reports/weekly">Weekly waiting list pack</Link>
+                </li>
+              ) : null}
             </ul>
           </section>
         ) : null}

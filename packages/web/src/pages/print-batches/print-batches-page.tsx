@@ -7,6 +7,7 @@ import { ErrorSummary, type ErrorSummaryItem } from '../../components/error-summ
 import { Loading } from '../../components/loading';
 import { NoAccess } from '../../components/no-access';
 import { PageHeading } from '../../components/page-heading';
+import { UnavailableCard } from '../../components/unavailable-card';
 import { useLoad } from '../../components/use-load';
 import { usePageTitle } from '../../components/use-page-title';
 import { formatDateTime } from '../../format';
@@ -113,14 +114,11 @@ export function PrintBatchesPage() {
         </p>
         {list.status === 'loading' ? <Loading text="Loading print batches…" /> : null}
         {list.status === 'failed' ? (
-          <div className="nhsuk-card nhsuk-card--warning">
-            <div className="nhsuk-card__content">
-              <h2 className="nhsuk-card__heading">The print batches are not available</h2>
-              <p className="nhsuk-card__description">
-                The print batches could not be loaded. {list.detail ? `${list.detail} ` : ''}Try again later.
-              </p>
-            </div>
-          </div>
+          <UnavailableCard
+            heading="The print batches are not available"
+            what="The print batches"
+            detail={list.detail}
+          />
         ) : null}
         {list.status === 'loaded' && list.data.length === 0 ? (
           <p className="nhsuk-body">No print batches have been made yet.</p>

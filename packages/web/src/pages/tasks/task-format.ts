@@ -90,7 +90,25 @@ export const RULE_LABELS: Record<string, string> = {
   'PIFU-2.8-time-limited-discharge': 'patient-initiated follow-up has ended',
   'appointment-moved': 'the appointment was moved',
   'short-notice-offer': 'a short-notice appointment is free',
+  'WEEKLY-PACK-escalation': 'the weekly waiting list pack found a risk',
 };
+
+/** What the weekly pack escalated, from an escalation task's reasons and figures. */
+function escalationReasons(detail: Record<string, unknown>): string[] {
+  const reasons = Array.isArray(detail.reasons) ? detail.reasons : [];
+  const n = (key: string) => (typeof detail[key] === 'number' ? detail[key] : 0);
+  const patients = (count: number) => `${count} ${count === 1 ? 'patient' : 'patients'}`;
+  const words: Record<string, () => string> = {
+    'forecast-52-weeks': () => `About ${patients(Math.max(1, n('expected52')))} expected to pass 52 weeks`,
+    'no-capacity': () => `${patients(n('noCapacity'))} at risk with no clinic of the right type booked ahead`,
+    'demand-exceeds-capacity': () =>
+      `More referrals than patients seen each week (load ${typeof detail.load === 'number' ? detail.load.toFixed(2) : 'unknown'})`,
+    'long-waits-rising': () => `${patients(n('over52Change'))} more waiting over 52 weeks than last week`,
+  };
+  return reasons
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => words[r]?.() ?? r.replace(/-/g, ' '));
+}
 
 /** The label for a value, or the value itself (with hyphens as spaces) if this version of the app does not know it. */
 export function wordsFor(labels: Record<string, string>, value: string): string {
@@ -136,6 +154,11 @@ export function detailRows(detail: Record<string, unknown> | null): [string, str
     if (isDate(value)) rows.push([label, formatLongDate(value)]);
   }
   if (typeof detail.delayDays === 'number') rows.push(['Wait asked for', `${detail.delayDays} days`]);
+  if (rule === 'WEEKLY-PACK-escalation') {
+    if (isDate(detail.weekStart))
+      rows.push(['Pack for the week beginning', formatLongDate(detail.weekStart)]);
+    for (const reason of escalationReasons(detail)) rows.push(['Found', reason]);
+  }
   if (typeof detail.note === 'string' && detail.note.trim()) rows.push(['Note when added', detail.note]);
   return rows;
 }
