@@ -54,37 +54,28 @@ export async function start(opts: { port?: number }): Promise<void> {
   out('Press Ctrl+C to stop.');
   out('');
 
-  // Once now (the server may have been down over a 02:00), then daily. Counts only in the log.
-  const horizonJob = scheduleDaily({
-    at: SLOT_HORIZON_AT,
-    runNow: true,
-    run: async () => {
-      const results = await extendAllSlotHorizons(handle.db, new Date(), { actorId: 'slot-horizon' });
-      app.log.info(
-        {
-          job: 'slot-horizon',
-          organisations: results.length,
-          clinics: results.reduce((n, r) => n + r.templates, 0),
-          slotsCreated: results.reduce((n, r) => n + r.created, 0),
-        },
-        'slot horizon extended',
-      );
-    },
-    onError: (err) =>
-      app.log.error(
-        { job: 'slot-horizon', err: err instanceof Error ? err.name : 'Error' },
-        'slot horizon failed',
-      ),
-  });
-
-  // The weekly waiting-list pack: Mondays at 07:00, checked each day at that time and now (one missed while the
-  // server was down is produced when it is back). Counts only in the log.
-  const weeklyPackJob = scheduleDaily({
-    at: WEEKLY_PACK_AT,
-    runNow: true,
-    run: async () => {
-      const produced = await produceDueWeeklyPacks(handle.db, new Date());
-      if (produced.length > 0) {
+  // Each nightly job logs counts only, and a failure is logged and tried again at its next time.
+  const failed = (job: string, message: string) => (err: unknown) =>
+    app.log.error({ job, err: err instanceof Error ? err.name : 'Error' }, message);
+  const extendHorizons = () =>
+    extendAllSlotHorizons(handle.db, new Date(), { actorId: 'slot-horizon' }).then(
+      (results) => {
+        app.log.info(
+          {
+            job: 'slot-horizon',
+            organisations: results.length,
+            clinics: results.reduce((n, r) => n + r.templates, 0),
+            slotsCreated: results.reduce((n, r) => n + r.created, 0),
+          },
+          'slot horizon extended',
+        );
+      },
+      failed('slot-horizon', 'slot horizon failed'),
+    );
+  const producePacks = () =>
+    produceDueWeeklyPacks(handle.db, new Date()).then(
+      (produced) => {
+        if (produced.length === 0) return;
         app.log.info(
           {
             job: 'weekly-pack',
@@ -94,11 +85,16 @@ export async function start(opts: { port?: number }): Promise<void> {
           },
           'weekly pack produced',
         );
-      }
-    },
-    onError: (err) =>
-      app.log.error({ job: 'weekly-pack', err: err instanceof Error ? err.name : 'Error' }, 'weekly pack failed'),
-  });
+      },
+      failed('weekly-pack', 'weekly pack failed'),
+    );
+
+  // The slot horizon daily at 02:00; the weekly waiting-list pack on Mondays at 07:00, checked each day at that
+  // time (one missed while the server was down is produced when it is back). Both once now as well, the horizon
+  // first, so that the pack counts the slots ahead.
+  const horizonJob = scheduleDaily({ at: SLOT_HORIZON_AT, run: extendHorizons });
+  const weeklyPackJob = scheduleDaily({ at: WEEKLY_PACK_AT, run: producePacks });
+  const catchUp = extendHorizons().then(producePacks);
 
   // Due work (invitations, reminders' follow-ups, short-notice offers, PIFU ends): every few seconds.
   const jobs = startJobRunner(handle.db, {
@@ -131,6 +127,7 @@ export async function start(opts: { port?: number }): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await catchUp;
     await horizonJob.stop();
     await weeklyPackJob.stop();
     await jobs.stop();

@@ -73,6 +73,8 @@ export interface CapacityFigures {
   demand: number | null;
   /** Patients leaving the list per week. */
   capacity: number | null;
+  /** The complete weeks demand and capacity are the means of. */
+  weeksCounted: number;
   /** demand / capacity. */
   load: number | null;
   /** Mean wait against the target's. */
@@ -255,6 +257,7 @@ export async function buildWeeklyPack(
       capacity: {
         demand: c?.demand ?? null,
         capacity: c?.capacity ?? null,
+        weeksCounted: c?.weeksCounted ?? 0,
         load: c?.load ?? null,
         pressure: c?.pressure ?? null,
         meanWaitWeeks: c?.meanWaitWeeks ?? null,

@@ -4,6 +4,8 @@
  * - `forecast-52-weeks`: at least one patient is expected to pass 52 weeks within the forecast.
  * - `no-capacity`: potential breaches with no clinic of the right slot type ahead (the list cannot book them).
  * - `demand-exceeds-capacity`: more referrals join than patients leave each week (load over 1): the list grows.
+ *   Only when at least `MIN_LEAVERS` patients left the list over the weeks counted: a load measured from one
+ *   or two leavers says more about missing history than about the service (the pack still shows it).
  * - `long-waits-rising`: more patients over 52 weeks than in last week's pack.
  *
  * Each escalated specialty becomes an `escalate-capacity` task on its management team's queue, and each of that
@@ -18,6 +20,9 @@ export const ESCALATION_REASONS = [
   'long-waits-rising',
 ] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** Patients who must have left the list in the weeks counted for the load to be escalated. */
+export const MIN_LEAVERS = 10;
 
 /** Expected patients (a mean over runs) from which a forecast counts as "at least one". */
 const AT_LEAST_ONE = 0.5;
@@ -50,7 +55,8 @@ export function weeklyEscalations(pack: WeeklyPack): Escalation[] {
     if (s.expectedBreaches['52'] >= AT_LEAST_ONE) reasons.push('forecast-52-weeks');
     if (s.breachReasons['no-capacity'] > 0) reasons.push('no-capacity');
     const load = s.capacity.load;
-    if (load !== null && load > 1) reasons.push('demand-exceeds-capacity');
+    const leavers = (s.capacity.capacity ?? 0) * (s.capacity.weeksCounted ?? 0);
+    if (load !== null && load > 1 && leavers >= MIN_LEAVERS - 1e-9) reasons.push('demand-exceeds-capacity');
     const over52Change = change.get(s.code)?.over52 ?? null;
     if (over52Change !== null && over52Change > 0) reasons.push('long-waits-rising');
     if (reasons.length === 0) continue;
@@ -87,6 +93,6 @@ export function escalationText(reason: EscalationReason, f: Escalation['figures'
     case 'demand-exceeds-capacity':
       return `more referrals than patients seen each week (load ${f.load?.toFixed(2) ?? 'unknown'})`;
     case 'long-waits-rising':
-      return `${patients(f.over52Change ?? 0)} more waiting over 52 weeks than last week`;
+      return `${f.over52Change ?? 0} more ${f.over52Change === 1 ? 'patient' : 'patients'} waiting over 52 weeks than last week`;
   }
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import type { SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
 import {
@@ -275,6 +275,9 @@ function Forecast() {
         <p className="nhsuk-body-l">
           Who is likely to wait longer than 18 weeks (and 52, 65 or 78 weeks) in the next {WEEKS} weeks, if
           the clinics and slots stay as they are.
+        </p>
+        <p className="nhsuk-body">
+          <Link to="/reports/weekly">Get the weekly waiting list pack (Excel or PDF)</Link>
         </p>
         <FilterForm
           fields={[

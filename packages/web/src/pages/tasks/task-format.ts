@@ -103,7 +103,8 @@ function escalationReasons(detail: Record<string, unknown>): string[] {
     'no-capacity': () => `${patients(n('noCapacity'))} at risk with no clinic of the right type booked ahead`,
     'demand-exceeds-capacity': () =>
       `More referrals than patients seen each week (load ${typeof detail.load === 'number' ? detail.load.toFixed(2) : 'unknown'})`,
-    'long-waits-rising': () => `${patients(n('over52Change'))} more waiting over 52 weeks than last week`,
+    'long-waits-rising': () =>
+      `${n('over52Change')} more ${n('over52Change') === 1 ? 'patient' : 'patients'} waiting over 52 weeks than last week`,
   };
   return reasons
     .filter((r): r is string => typeof r === 'string')
