@@ -5,7 +5,7 @@ import { ageInYears, epochDay, isoDate } from '../../src/seed/dates';
 import { drawOpenWaitWeeks, type PathwayPriority } from '../../src/seed/pathways';
 import { NhsNumberAllocator } from '../../src/seed/patients';
 import { DecimalPermutation, Random, WeightedPicker } from '../../src/seed/random';
-import { SPECIALTIES } from '../../src/seed/specialties';
+import { DIRECTORATES, SPECIALTIES } from '../../src/seed/specialties';
 import { allocateBySpecialty } from '../../src/seed/workforce';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -130,5 +130,23 @@ describe('consultant allocation', () => {
     for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(4);
     expect(counts.get('110')).toBe(Math.max(...counts.values()));
     expect(() => allocateBySpecialty(10, 1)).toThrow(RangeError);
+  });
+});
+
+describe('the synthetic trust’s directorates', () => {
+  it('puts surgery in Surgery, paediatrics and gynaecology in women’s and children’s, the rest in Medicine', () => {
+    const of = (code: string) => SPECIALTIES.find((s) => s.code === code)?.directorate;
+    expect(of('110')).toBe('Surgery');
+    expect(of('420')).toBe("Women's and children's");
+    expect(of('502')).toBe("Women's and children's");
+    expect(of('300')).toBe('Medicine');
+    for (const s of SPECIALTIES) {
+      expect(DIRECTORATES, s.code).toContain(s.directorate);
+      if (s.directorate === 'Medicine') expect(s.surgical, s.code).toBe(false);
+    }
+    // Each directorate holds at least two specialties.
+    for (const d of DIRECTORATES) {
+      expect(SPECIALTIES.filter((s) => s.directorate === d).length, d).toBeGreaterThanOrEqual(2);
+    }
   });
 });
