@@ -125,8 +125,9 @@ function TaskSummary({ task, names }: { task: TaskDetail; names: ReadonlyMap<str
       {appointmentDate && /^\d{4}-\d{2}-\d{2}$/.test(appointmentDate) ? (
         <SummaryRow label="Appointment">{formatLongDate(appointmentDate)}</SummaryRow>
       ) : null}
-      {detailRows(task.detail).map(([label, value]) => (
-        <SummaryRow key={label} label={label}>
+      {detailRows(task.detail).map(([label, value], i) => (
+        // A label can repeat (an escalation's "Found" rows), so the key is its place too.
+        <SummaryRow key={`${i}:${label}`} label={label}>
           {value}
         </SummaryRow>
       ))}
