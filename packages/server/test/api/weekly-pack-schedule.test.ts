@@ -239,7 +239,9 @@ describe.each(ENGINES)('the weekly pack on its schedule on %s', (engine) => {
     const [latest] = mine.messages;
     expect(latest!.subject).toBe('Weekly waiting-list pack: 2 specialties need action');
     expect(latest!.body).toContain('The waiting-list pack of 2026-11-30 for Test Trust XT1 found:');
-    expect(latest!.body).toMatch(/^- Trauma and orthopaedics: .*more patients? waiting over 52 weeks than last week/m);
+    expect(latest!.body).toMatch(
+      /^- Trauma and orthopaedics: .*more patients? waiting over 52 weeks than last week/m,
+    );
     expect(latest!.body).toMatch(/^- Ear, nose and throat: .*no clinic of the right type/m);
     expect(latest!.link).toBe('/tasks');
     // No patient is named in a message.
