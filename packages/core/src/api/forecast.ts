@@ -162,11 +162,38 @@ export interface ForecastAdjustment {
   toWeek?: number | undefined;
 }
 
-/** `POST /api/v1/forecast/what-if`'s body. */
+/** What a what-if does to a clinic: take its sessions away (leave, say), or add another session like it each week. */
+export const CLINIC_CHANGES = ['remove', 'add'] as const;
+export type ClinicChangeKind = (typeof CLINIC_CHANGES)[number];
+
+export interface ClinicChange {
+  /** The clinic (template) id. */
+  clinicId: string;
+  change: ClinicChangeKind;
+  fromWeek?: number | undefined;
+  toWeek?: number | undefined;
+}
+
+/** `POST /api/v1/forecast/what-if`'s body: at least one adjustment or clinic change. */
 export interface WhatIfBody {
-  adjustments: ForecastAdjustment[];
+  adjustments?: ForecastAdjustment[] | undefined;
+  clinics?: ClinicChange[] | undefined;
   weeks?: number | undefined;
   runs?: number | undefined;
+}
+
+/** A clinic change as the what-if applied it. */
+export interface ClinicChangeView {
+  clinicId: string;
+  name: string;
+  specialty: string;
+  change: ClinicChangeKind;
+  fromWeek: number;
+  toWeek: number;
+  /** Places taken away (remove: its free places in those weeks) or added (add: its usual places a week × weeks). */
+  places: number;
+  /** remove: appointments already booked into it in those weeks, which the what-if leaves booked. */
+  bookedKept: number;
 }
 
 export interface SpecialtyScenario {
@@ -182,7 +209,9 @@ export interface WhatIfView {
   runs: number;
   seed: number;
   computedAt: string;
+  /** Every change in places, the clinics' included (a removed clinic's, week by week). */
   adjustments: Required<ForecastAdjustment>[];
+  clinics: ClinicChangeView[];
   before: ForecastTotals;
   after: ForecastTotals;
   change: {

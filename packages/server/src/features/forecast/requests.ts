@@ -24,6 +24,7 @@ import type { RequestContext } from '../../auth/principal';
 import { londonToday } from '../../clock';
 import { invalid } from '../../errors';
 import { DEFAULT_WEEKS, runForecast, type ForecastRun } from './service';
+import { checkWeeks, clinicAdjustments } from './clinic-changes';
 import {
   REASON_TEXT,
   breachesBySpecialty,
@@ -223,8 +224,9 @@ export async function getPotentialBreaches(
 }
 
 /**
- * `POST /forecast/what-if`: the forecast as it is and with the adjustments, with the same seed (so the same
- * arrivals and the same attendance draws). Reads only: nothing in the database changes.
+ * `POST /forecast/what-if`: the forecast as it is and with the changes (places per week, and clinics removed or
+ * added, `./clinic-changes.ts`), with the same seed (so the same arrivals and the same attendance draws). Reads
+ * only: nothing in the database changes.
  */
 export async function whatIfForecast(
   db: Database,
@@ -234,23 +236,27 @@ export async function whatIfForecast(
   const orgId = ctx.principal.orgId;
   const weeks = body.weeks ?? DEFAULT_WEEKS;
   const names = await specialtyNames(db, orgId);
-  body.adjustments.forEach((a, i) => {
+  const given = body.adjustments ?? [];
+  if (given.length === 0 && (body.clinics ?? []).length === 0) {
+    throw invalid(
+      '/body/adjustments',
+      'Give at least one change: places per week, or a clinic to remove or add',
+    );
+  }
+  given.forEach((a, i) => {
     const at = `/body/adjustments/${i}`;
     if (!names.has(a.specialty))
       throw invalid(`${at}/specialty`, `There is no specialty with the code ${a.specialty}`);
-    const from = a.fromWeek ?? 0;
-    if (from > weeks - 1) {
-      throw invalid(`${at}/fromWeek`, `fromWeek must be a week of the forecast: 0 to ${weeks - 1}`);
-    }
-    const to = a.toWeek ?? weeks;
-    if (to <= from || to > weeks) {
-      throw invalid(`${at}/toWeek`, `toWeek must be after fromWeek (${from}) and at most ${weeks}`);
-    }
+    checkWeeks(at, a, weeks);
   });
   const asOf = londonToday(ctx.now);
+  const clinics = await clinicAdjustments(db, orgId, body.clinics ?? [], { asOf, weeks, now: ctx.now });
   const options = { horizonWeeks: weeks, runs: body.runs, now: ctx.now };
   const before = await runForecast(db, orgId, asOf, options);
-  const after = await runForecast(db, orgId, asOf, { ...options, adjustments: body.adjustments });
+  const after = await runForecast(db, orgId, asOf, {
+    ...options,
+    adjustments: [...given, ...clinics.adjustments],
+  });
   const b = totalsBySpecialty(before.model, before.columns, before.summary);
   const a = totalsBySpecialty(after.model, after.columns, after.summary);
   const touched = new Set(after.adjustments.map((x) => x.specialty));
@@ -267,6 +273,7 @@ export async function whatIfForecast(
     seed: after.seed,
     computedAt: after.computedAt.toISOString(),
     adjustments: after.adjustments,
+    clinics: clinics.clinics,
     before: b.totals,
     after: a.totals,
     change: {

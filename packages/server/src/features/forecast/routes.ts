@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { POTENTIAL_BREACH_REASONS, RTT_PRIORITIES, SLOT_TYPES } from '@pathflow/core';
+import { CLINIC_CHANGES, POTENTIAL_BREACH_REASONS, RTT_PRIORITIES, SLOT_TYPES } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
 import { contextOf } from '../../http/auth';
 import { IsoDate, IsoDateTime, Nullable, Uuid, PageOffset } from '../../http/schemas';
@@ -211,6 +211,27 @@ const Adjustment = Type.Object(
   { additionalProperties: false },
 );
 
+const ClinicChange = Type.Object(
+  {
+    clinicId: Uuid,
+    change: Literals(
+      CLINIC_CHANGES,
+      'remove: its free places in those weeks go (patients booked keep their appointments in the what-if); add: one more session like it each week',
+    ),
+    fromWeek: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_WEEKS - 1, description: 'First week changed (default 0)' }),
+    ),
+    toWeek: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_WEEKS,
+        description: 'Week after the last one changed (default: the horizon)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const WhatIfSchema = Type.Object({
   asOf: IsoDate,
   weeks: Type.Integer(),
@@ -224,6 +245,18 @@ const WhatIfSchema = Type.Object({
       placesPerWeek: Type.Integer(),
       fromWeek: Type.Integer(),
       toWeek: Type.Integer(),
+    }),
+  ),
+  clinics: Type.Array(
+    Type.Object({
+      clinicId: Uuid,
+      name: Type.String(),
+      specialty: Type.String(),
+      change: Literals(CLINIC_CHANGES),
+      fromWeek: Type.Integer(),
+      toWeek: Type.Integer(),
+      places: Count('Places taken away (remove) or added (add) over its weeks'),
+      bookedKept: Count('remove: appointments booked into it in those weeks, left booked by the what-if'),
     }),
   ),
   before: Totals,
@@ -307,12 +340,13 @@ export function forecastRoutes(base: FastifyInstance, deps: RouteDeps): void {
     {
       config: { auth: 'WaitingList.read' },
       schema: {
-        summary: 'What-if: the forecast with places added or removed per week, before and after',
-        description: `The forecast as it is and with the adjustments, with the same seed and runs (so the difference is the adjustments' own). Weeks count from 0, the seven days from today. Nothing is booked or changed. ${cacheNote}`,
+        summary: 'What-if: the forecast with places or clinics added or removed, before and after',
+        description: `The forecast as it is and with the changes, with the same seed and runs (so the difference is the changes' own): places per week of a specialty and slot type (\`adjustments\`), and clinics removed or given one more session a week (\`clinics\`). At least one change. Weeks count from 0, the seven days from today. Nothing is booked or changed. ${cacheNote}`,
         tags: ['Forecast'],
         body: Type.Object(
           {
-            adjustments: Type.Array(Adjustment, { minItems: 1, maxItems: 100 }),
+            adjustments: Type.Optional(Type.Array(Adjustment, { minItems: 1, maxItems: 100 })),
+            clinics: Type.Optional(Type.Array(ClinicChange, { minItems: 1, maxItems: 20 })),
             weeks: Type.Optional(Weeks),
             runs: Type.Optional(Runs),
           },
