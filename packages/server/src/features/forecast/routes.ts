@@ -184,6 +184,22 @@ const SpecialtyScenario = Type.Object({
   freePlaces: Count('Free places over the horizon, every slot type'),
 });
 
+/** A change's weeks, counted from 0 (the seven days from today). */
+const FromWeek = Type.Optional(
+  Type.Integer({
+    minimum: 0,
+    maximum: MAX_WEEKS - 1,
+    description: 'First week changed (default 0: from today)',
+  }),
+);
+const ToWeek = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    maximum: MAX_WEEKS,
+    description: 'Week after the last one changed (default: the horizon)',
+  }),
+);
+
 const Adjustment = Type.Object(
   {
     specialty: SpecialtyCode,
@@ -193,20 +209,8 @@ const Adjustment = Type.Object(
       maximum: 100_000,
       description: 'Places added each week (negative: removed; a week never goes below none)',
     }),
-    fromWeek: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: MAX_WEEKS - 1,
-        description: 'First week changed (default 0: from today)',
-      }),
-    ),
-    toWeek: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: MAX_WEEKS,
-        description: 'Week after the last one changed (default: the horizon)',
-      }),
-    ),
+    fromWeek: FromWeek,
+    toWeek: ToWeek,
   },
   { additionalProperties: false },
 );
@@ -218,16 +222,8 @@ const ClinicChange = Type.Object(
       CLINIC_CHANGES,
       'remove: its free places in those weeks go (patients booked keep their appointments in the what-if); add: one more session like it each week',
     ),
-    fromWeek: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: MAX_WEEKS - 1, description: 'First week changed (default 0)' }),
-    ),
-    toWeek: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: MAX_WEEKS,
-        description: 'Week after the last one changed (default: the horizon)',
-      }),
-    ),
+    fromWeek: FromWeek,
+    toWeek: ToWeek,
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { mondayOf, parsePlainDate } from '@pathflow/core';
+import { mondayOf, parsePlainDate, type StoredWeeklyPack } from '@pathflow/core';
 import type { Database } from '../../db/client';
 import { weeklyPacks } from '../../db/schema';
 import type { WeeklyPack } from './data';
@@ -13,14 +13,8 @@ import type { WeeklyPack } from './data';
 /** The Monday (YYYY-MM-DD) of the week of `day`. */
 export const weekStartOf = (day: string): string => mondayOf(parsePlainDate(day)).toString();
 
-export interface StoredPackSummary {
-  id: string;
-  weekStart: string;
-  asOf: string;
-  createdBy: string;
-  createdAt: string;
-  runs: number;
-}
+/** A kept pack, as listed: core's contract type. */
+export type StoredPackSummary = StoredWeeklyPack;
 
 const summaryColumns = {
   id: weeklyPacks.id,

@@ -90,6 +90,19 @@ function addTable<R>(
 }
 
 type Specialty = WeeklyPack['specialties'][number];
+
+/** The expected breaches per threshold over the forecast, one column each (a bar on the 18-week one). */
+function expectedColumns<
+  R extends { expectedBreaches: WeeklyPack['trust']['expectedBreaches'] },
+>(): Column<R>[] {
+  return (['18', '52', '65', '78'] as const).map((k) => ({
+    header: k === '18' ? 'Expected 18-week breaches (26 weeks)' : `Expected ${k}-week breaches`,
+    width: k === '18' ? 16 : 13,
+    numFmt: ONE_PLACE,
+    ...(k === '18' ? { bar: true as const } : {}),
+    value: (r: R) => r.expectedBreaches[k],
+  }));
+}
 type WaitRow = WaitCounts & { code: string; name: string };
 
 const SUMMARY_COLUMNS: readonly Column<WaitRow>[] = [
@@ -107,31 +120,7 @@ const SPECIALTY_COLUMNS: readonly Column<Specialty>[] = [
   ...SUMMARY_COLUMNS,
   { header: 'Directorate', width: 22, value: (s) => text(s.directorate ?? 'None recorded') },
   { header: 'Over 18 weeks', width: 11, numFmt: WHOLE, bar: true, value: (s) => s.over18 },
-  {
-    header: 'Expected 18-week breaches (26 weeks)',
-    width: 16,
-    numFmt: ONE_PLACE,
-    bar: true,
-    value: (s) => s.expectedBreaches['18'],
-  },
-  {
-    header: 'Expected 52-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (s) => s.expectedBreaches['52'],
-  },
-  {
-    header: 'Expected 65-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (s) => s.expectedBreaches['65'],
-  },
-  {
-    header: 'Expected 78-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (s) => s.expectedBreaches['78'],
-  },
+  ...expectedColumns<Specialty>(),
   { header: 'Potential breaches', width: 12, numFmt: WHOLE, value: (s) => s.potentialBreaches },
   {
     header: 'Under-booked sessions (2 weeks)',
@@ -171,31 +160,7 @@ type DirectorateRow = WeeklyPack['directorates'][number];
 
 const DIRECTORATE_COLUMNS: readonly Column<DirectorateRow>[] = [
   { header: 'Directorate', width: 30, value: (d) => text(d.name ?? 'None recorded') },
-  {
-    header: 'Expected 18-week breaches (26 weeks)',
-    width: 16,
-    numFmt: ONE_PLACE,
-    bar: true,
-    value: (d) => d.expectedBreaches['18'],
-  },
-  {
-    header: 'Expected 52-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (d) => d.expectedBreaches['52'],
-  },
-  {
-    header: 'Expected 65-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (d) => d.expectedBreaches['65'],
-  },
-  {
-    header: 'Expected 78-week breaches',
-    width: 13,
-    numFmt: ONE_PLACE,
-    value: (d) => d.expectedBreaches['78'],
-  },
+  ...expectedColumns<DirectorateRow>(),
   { header: 'Potential breaches', width: 12, numFmt: WHOLE, bar: true, value: (d) => d.potentialBreaches },
 ];
 
