@@ -372,7 +372,7 @@ describe('breach forecast: filters, pages and refusals', () => {
         await summary.waitFor({ timeout: 120_000 });
       };
       await main.getByLabel('Specialty to change').selectOption('110');
-      await main.getByLabel('Places per week').fill('5');
+      await main.getByLabel('Places per week', { exact: true }).fill('5');
 
       // A specialty the organisation does not have: named by the server, linked to the specialty field.
       change = adjust((a) => (a.specialty = '999'));

@@ -206,7 +206,7 @@ describe('breach forecast', () => {
       await screenshot(page, 'forecast-filtered');
 
       // A what-if with a mistake: no specialty, and places that are not a whole number.
-      await main.getByLabel('Places per week').fill('2.5');
+      await main.getByLabel('Places per week', { exact: true }).fill('2.5');
       await main.getByRole('button', { name: 'Show what would change' }).click();
       const summary = page.locator('.nhsuk-error-summary');
       await summary.waitFor();
@@ -218,7 +218,7 @@ describe('breach forecast', () => {
 
       // A what-if that adds places: the figures are the API's, and breaches do not go up.
       await main.getByLabel('Specialty to change').selectOption('110');
-      await main.getByLabel('Places per week').fill('20');
+      await main.getByLabel('Places per week', { exact: true }).fill('20');
       await main.getByRole('button', { name: 'Show what would change' }).click();
       const result = main.getByRole('table', { name: 'Before and after the change' });
       await result.waitFor({ timeout: 120_000 });

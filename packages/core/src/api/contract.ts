@@ -179,3 +179,6 @@ export interface AuditRecord {
   clientAddress: string | null;
   requestId: string | null;
 }
+
+/** The most rows a list of the API skips (`offset`): beyond it an offset is refused as a mistake. */
+export const MAX_OFFSET = 1_000_000_000;

@@ -3,6 +3,7 @@
  * OpenAPI description says one thing for one kind of value.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_OFFSET } from '@pathflow/core';
 
 /** A value or null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -10,7 +11,5 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 export const IsoDateTime = Type.String({ format: 'date-time' });
 
-/** The most rows a list can skip: beyond it an offset is a mistake (and `1e308` is an integer to JSON Schema). */
-export const MAX_OFFSET = 1_000_000_000;
-/** A list's `offset` query parameter. */
+/** A list's `offset` query parameter: at most core's `MAX_OFFSET` (`1e308` is an integer to JSON Schema). */
 export const PageOffset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 });

@@ -1,6 +1,7 @@
 /**
  * Typed calls for the breach forecast (issue 7): the summary (`GET /api/v1/forecast`), a page of potential
- * breaches (`GET /api/v1/forecast/potential-breaches`) and what-if scenarios (`POST /api/v1/forecast/what-if`).
+ * breaches (`GET /api/v1/forecast/potential-breaches`) and what-if scenarios (`POST /api/v1/forecast/what-if`:
+ * places per week for a specialty, or a clinic removed for some weeks or given one more session a week).
  * The shapes are core's API contract (`@pathflow/core`'s `ForecastView`, `PotentialBreachPage`, `WhatIfView`).
  */
 import type {
@@ -12,8 +13,11 @@ import type {
 } from '@pathflow/core';
 import { api } from './client';
 
-export { POTENTIAL_BREACH_REASONS, SLOT_TYPES } from '@pathflow/core';
+export { CLINIC_CHANGES, POTENTIAL_BREACH_REASONS, SLOT_TYPES } from '@pathflow/core';
 export type {
+  ClinicChange,
+  ClinicChangeKind,
+  ClinicChangeView,
   DirectorateForecast,
   ForecastAdjustment,
   ForecastByThreshold,
@@ -56,6 +60,6 @@ export interface PotentialBreachFilter {
 export const getPotentialBreaches = (filter: PotentialBreachFilter, signal?: AbortSignal) =>
   api.get<PotentialBreachPage>(`${BASE}/potential-breaches${search({ ...filter })}`, { signal });
 
-/** The forecast before and after adding or removing places: nothing is changed. */
+/** The forecast before and after adding or removing places, or a clinic's: nothing is changed. */
 export const runWhatIf = (body: WhatIfBody, signal?: AbortSignal) =>
   api.post<WhatIfView>(`${BASE}/what-if`, body, signal ? { signal } : undefined);

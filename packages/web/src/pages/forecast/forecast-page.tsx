@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
-import type { SpecialtyWaiting } from '@pathflow/core';
+import { MAX_OFFSET, type SpecialtyWaiting } from '@pathflow/core';
 import { getSpecialties } from '../../api/endpoints';
 import {
   POTENTIAL_BREACH_REASONS,
@@ -205,7 +205,8 @@ function Forecast() {
   const location = useLocation();
   const navigate = useNavigate();
   const view = viewFromSearch(new URLSearchParams(location.search));
-  const offset = (view.page - 1) * BREACH_PAGE_SIZE;
+  // A page far past the end asks for the last offset the API takes: the list is empty there too.
+  const offset = Math.min((view.page - 1) * BREACH_PAGE_SIZE, MAX_OFFSET);
   const [whatIfError, setWhatIfError] = useState(false);
   usePageTitle('Breach forecast', { error: whatIfError });
 
