@@ -24,6 +24,7 @@ describe('clinics module exports', () => {
         'recurrenceIncludes',
         'londonWallClockInstant',
         'generateSlots',
+        'mondayOf',
         'DISPLACEMENT_REASONS',
         'regenerateSlots',
         'NOTICE_WEEKS_WITHOUT_APPROVAL',
