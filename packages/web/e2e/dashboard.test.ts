@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { axeViolations } from './support/axe';
+import { cells } from './support/tables';
 import { useWebHarness, waitForHeading, type TestPage } from './support/harness';
 import {
   addDashboardData,
@@ -30,16 +31,6 @@ const shortDate = (iso: string) => short.format(new Date(`${iso}T00:00:00Z`)).re
 const count = (n: number) => n.toLocaleString('en-GB');
 const percent = (booked: number, places: number) =>
   `${(Math.round((booked * 1000) / places) / 10).toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`;
-
-async function cells(table: Locator): Promise<string[][]> {
-  return table
-    .locator('tbody tr')
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
-      ),
-    );
-}
 
 async function openTable(page: Page, chart: string, caption: string): Promise<Locator> {
   const section = page.getByRole('region', { name: chart, exact: true });

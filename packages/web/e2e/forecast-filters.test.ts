@@ -11,6 +11,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import type { PotentialBreachReason } from '@pathflow/core';
 import { pathways, patients } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
+import { cells } from './support/tables';
 import { useWebHarness, waitForHeading, type WebHarness } from './support/harness';
 import { newNhsNumber, staffApi } from './support/referrals';
 import { daysFromToday } from './support/work';
@@ -77,17 +78,6 @@ async function addNearBreach(
     rttRunning: true,
     rttPeriodStart: start,
   });
-}
-
-/** The text of each cell of a table's body rows, row by row. */
-async function cells(table: Locator): Promise<string[][]> {
-  return table
-    .locator('tbody tr')
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
-      ),
-    );
 }
 
 /** The patient names of the potential breaches table, top to bottom. */

@@ -21,6 +21,7 @@ import {
   slots,
 } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
+import { type ByThreshold, THRESHOLDS, cells, change, expected } from './support/tables';
 import { screenshot, useWebHarness, waitForHeading, type TestPage, type WebHarness } from './support/harness';
 import { newNhsNumber, staffApi } from './support/referrals';
 import { daysFromToday } from './support/work';
@@ -31,17 +32,6 @@ const WEEKS = 26;
 const KNEE = 'Ms Surgeon knee clinic';
 const HAND = 'Ms Surgeon hand clinic';
 const ENT = 'Mr Tonsil ENT clinic';
-const THRESHOLDS = ['18', '52', '65', '78'] as const;
-type ByThreshold = Record<(typeof THRESHOLDS)[number], number>;
-const expected = (n: number) => {
-  const text = (Math.round(n * 10) / 10).toLocaleString('en-GB', { maximumFractionDigits: 1 });
-  return text === '-0' ? '0' : text;
-};
-const change = (n: number) => {
-  const r = Math.round(n * 10) / 10;
-  if (r === 0) return 'No change';
-  return r > 0 ? `+${expected(r)}` : `−${expected(-r)}`;
-};
 
 interface Totals {
   expectedBreaches: ByThreshold;
@@ -62,17 +52,6 @@ interface WhatIf {
   }[];
   before: Totals;
   after: Totals;
-}
-
-/** The text of each cell of a table's body rows, row by row. */
-async function cells(table: Locator): Promise<string[][]> {
-  return table
-    .locator('tbody tr')
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
-      ),
-    );
 }
 
 /** The before-and-after table's rows as the page words the API's answer. */

@@ -5,27 +5,16 @@
  * axe on each state.
  */
 import { describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
 import { specialties } from '../../server/src/db/schema';
 import { axeViolations } from './support/axe';
+import { type ByThreshold, THRESHOLDS, cells, change, expected } from './support/tables';
 import { addDashboardData } from './support/dashboard';
 import { screenshot, useWebHarness, waitForHeading } from './support/harness';
 import { staffApi } from './support/referrals';
 
 const SLOW_MS = 180_000;
 const WOMEN = "Women's and children's";
-const THRESHOLDS = ['18', '52', '65', '78'] as const;
-type ByThreshold = Record<(typeof THRESHOLDS)[number], number>;
 const count = (n: number) => n.toLocaleString('en-GB');
-const expected = (n: number) => {
-  const text = (Math.round(n * 10) / 10).toLocaleString('en-GB', { maximumFractionDigits: 1 });
-  return text === '-0' ? '0' : text;
-};
-const change = (n: number) => {
-  const r = Math.round(n * 10) / 10;
-  if (r === 0) return 'No change';
-  return r > 0 ? `+${expected(r)}` : `−${expected(-r)}`;
-};
 
 interface Totals {
   pathways: number;
@@ -33,16 +22,6 @@ interface Totals {
   expectedBreaches: ByThreshold;
   listSizeAtHorizon: number;
   over18AtHorizon: number;
-}
-
-async function cells(table: Locator): Promise<string[][]> {
-  return table
-    .locator('tbody tr')
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
-      ),
-    );
 }
 
 describe('breach forecast', () => {

@@ -10,7 +10,7 @@ import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochDayToIso, isoToEpochDay } from '@pathflow/core';
 import { queryRows } from '../../src/db/client';
-import { appointments, clinicTemplates, slots } from '../../src/db/schema';
+import { appointments, clinicTemplates } from '../../src/db/schema';
 import { clearForecastCache } from '../../src/features/forecast/service';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness, type Session } from '../support/app';
