@@ -80,3 +80,5 @@ export type {
 } from './history';
 export { BACKTEST_METRICS, backtest, forecastInputFromSnapshot } from './backtest';
 export type { BacktestMetric, BacktestOptions, BacktestRow, BacktestReport } from './backtest';
+export { ESCALATION_REASONS, escalationText } from './escalation';
+export type { EscalationFigures, EscalationReason } from './escalation';

@@ -11,15 +11,10 @@
  * Each escalated specialty becomes an `escalate-capacity` task on its management team's queue, and each of that
  * team's service managers gets one message for the week listing their specialties (`./jobs.ts`).
  */
+import type { EscalationFigures, EscalationReason } from '@pathflow/core';
 import type { WeeklyPack } from './data';
 
-export const ESCALATION_REASONS = [
-  'forecast-52-weeks',
-  'no-capacity',
-  'demand-exceeds-capacity',
-  'long-waits-rising',
-] as const;
-export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+export { ESCALATION_REASONS, escalationText, type EscalationReason } from '@pathflow/core';
 
 /** Patients who must have left the list in the weeks counted for the load to be escalated. */
 export const MIN_LEAVERS = 10;
@@ -33,16 +28,7 @@ export interface Escalation {
   reasons: EscalationReason[];
   /** urgent when patients are expected to pass 65 or 78 weeks, otherwise high. */
   priority: 'urgent' | 'high';
-  /** The figures behind the reasons (whole patients, load to two places). */
-  figures: {
-    expected52: number;
-    expected65: number;
-    expected78: number;
-    noCapacity: number;
-    load: number | null;
-    over52: number;
-    over52Change: number | null;
-  };
+  figures: EscalationFigures;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -79,20 +65,4 @@ export function weeklyEscalations(pack: WeeklyPack): Escalation[] {
     });
   }
   return out;
-}
-
-const patients = (n: number) => `${n} ${n === 1 ? 'patient' : 'patients'}`;
-
-/** One reason in plain words, with its figure. */
-export function escalationText(reason: EscalationReason, f: Escalation['figures']): string {
-  switch (reason) {
-    case 'forecast-52-weeks':
-      return `about ${patients(Math.max(1, f.expected52))} expected to pass 52 weeks`;
-    case 'no-capacity':
-      return `${patients(f.noCapacity)} at risk with no clinic of the right type booked ahead`;
-    case 'demand-exceeds-capacity':
-      return `more referrals than patients seen each week (load ${f.load?.toFixed(2) ?? 'unknown'})`;
-    case 'long-waits-rising':
-      return `${f.over52Change ?? 0} more ${f.over52Change === 1 ? 'patient' : 'patients'} waiting over 52 weeks than last week`;
-  }
 }

@@ -141,8 +141,8 @@ export async function produceWeeklyPack(
     ctx,
   });
   return db.transaction(async (tx) => {
-    const { id, stored } = await storeWeeklyPack(tx, orgId, pack, { createdBy, now });
-    if (!stored) return null;
+    const id = await storeWeeklyPack(tx, orgId, pack, { createdBy, now });
+    if (id === null) return null;
     await auditPackPatients(tx, ctx, pack, 'WeeklyPack.stored', { packId: id });
     const done = await escalate(tx, orgId, pack, now);
     return {

@@ -34,23 +34,19 @@ const summaryOf = (r: {
   runs: number;
 }): StoredPackSummary => ({ ...r, createdAt: r.createdAt.toISOString() });
 
-/**
- * Keeps `pack` as its week's. A week keeps the first pack stored for it: answers the stored one's id and
- * whether this call stored it.
- */
+/** Keeps `pack` as its week's. A week keeps the first pack stored for it: answers the new row's id, or null. */
 export async function storeWeeklyPack(
   tx: Database,
   orgId: string,
   pack: WeeklyPack,
   options: { createdBy: string; now: Date },
-): Promise<{ id: string; stored: boolean }> {
-  const weekStart = weekStartOf(pack.asOf);
+): Promise<string | null> {
   const inserted = await tx
     .insert(weeklyPacks)
     .values({
       orgId,
       id: randomUUID(),
-      weekStart,
+      weekStart: weekStartOf(pack.asOf),
       asOf: pack.asOf,
       createdBy: options.createdBy,
       runs: pack.forecast.runs,
@@ -59,12 +55,7 @@ export async function storeWeeklyPack(
     })
     .onConflictDoNothing({ target: [weeklyPacks.orgId, weeklyPacks.weekStart] })
     .returning({ id: weeklyPacks.id });
-  if (inserted[0]) return { id: inserted[0].id, stored: true };
-  const [held] = await tx
-    .select({ id: weeklyPacks.id })
-    .from(weeklyPacks)
-    .where(and(eq(weeklyPacks.orgId, orgId), eq(weeklyPacks.weekStart, weekStart)));
-  return { id: held!.id, stored: false };
+  return inserted[0]?.id ?? null;
 }
 
 /** The stored pack of the latest week before the week of `asOf` (the pack to compare with), if any. */

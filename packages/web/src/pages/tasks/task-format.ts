@@ -1,5 +1,12 @@
 /** Words for work-queue values on screen, in the NHS's sentence case. */
-import type { TaskPriority, TaskStatus } from '@pathflow/core';
+import {
+  ESCALATION_REASONS,
+  escalationText,
+  type EscalationFigures,
+  type EscalationReason,
+  type TaskPriority,
+  type TaskStatus,
+} from '@pathflow/core';
 import { formatLongDate } from '../referrals/referral-format';
 
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
@@ -93,22 +100,26 @@ export const RULE_LABELS: Record<string, string> = {
   'WEEKLY-PACK-escalation': 'the weekly waiting list pack found a risk',
 };
 
-/** What the weekly pack escalated, from an escalation task's reasons and figures. */
+/** What the weekly pack escalated, from an escalation task's reasons and figures (core's words). */
 function escalationReasons(detail: Record<string, unknown>): string[] {
   const reasons = Array.isArray(detail.reasons) ? detail.reasons : [];
   const n = (key: string) => (typeof detail[key] === 'number' ? detail[key] : 0);
-  const patients = (count: number) => `${count} ${count === 1 ? 'patient' : 'patients'}`;
-  const words: Record<string, () => string> = {
-    'forecast-52-weeks': () => `About ${patients(Math.max(1, n('expected52')))} expected to pass 52 weeks`,
-    'no-capacity': () => `${patients(n('noCapacity'))} at risk with no clinic of the right type booked ahead`,
-    'demand-exceeds-capacity': () =>
-      `More referrals than patients seen each week (load ${typeof detail.load === 'number' ? detail.load.toFixed(2) : 'unknown'})`,
-    'long-waits-rising': () =>
-      `${n('over52Change')} more ${n('over52Change') === 1 ? 'patient' : 'patients'} waiting over 52 weeks than last week`,
+  const figures: EscalationFigures = {
+    expected52: n('expected52'),
+    expected65: n('expected65'),
+    expected78: n('expected78'),
+    noCapacity: n('noCapacity'),
+    load: typeof detail.load === 'number' ? detail.load : null,
+    over52: n('over52'),
+    over52Change: n('over52Change'),
   };
   return reasons
     .filter((r): r is string => typeof r === 'string')
-    .map((r) => words[r]?.() ?? r.replace(/-/g, ' '));
+    .map((r) =>
+      (ESCALATION_REASONS as readonly string[]).includes(r)
+        ? sentence(escalationText(r as EscalationReason, figures))
+        : r.replace(/-/g, ' '),
+    );
 }
 
 /** The label for a value, or the value itself (with hyphens as spaces) if this version of the app does not know it. */
