@@ -24,11 +24,22 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
+/**
+ * The version and last change of a record that the FHIR API serves (`meta.versionId`, `meta.lastUpdated`, the
+ * ETag): a trigger of migration 0013 (`pathflow_bump_version`) adds one to `version_id` and sets `last_updated`
+ * on every UPDATE that changes the row, so no code path can change a record without changing its version.
+ */
+const versioned = () => ({
+  versionId: integer('version_id').notNull().default(1),
+  lastUpdated: timestamp('last_updated', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
 export const organisations = pgTable('organisations', {
   orgId: uuid('org_id').primaryKey(),
   odsCode: text('ods_code').notNull(),
   name: text('name').notNull(),
   createdAt: createdAt(),
+  ...versioned(),
 });
 
 export const staffUsers = pgTable(
@@ -149,6 +160,7 @@ export const specialties = pgTable(
     acceptsSelfReferral: boolean('accepts_self_referral').notNull().default(false),
     /** The directorate (division) that manages it, e.g. "Surgery": potential breaches are reported per directorate. */
     directorate: text('directorate'),
+    ...versioned(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.code] })],
 );
@@ -165,6 +177,7 @@ export const clinicians = pgTable(
     familyName: text('family_name').notNull(),
     specialtyCode: text('specialty_code').notNull(),
     grade: text('grade').notNull(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -186,6 +199,7 @@ export const locations = pgTable(
     site: text('site').notNull(),
     addressLine: text('address_line').notNull(),
     postcode: text('postcode').notNull(),
+    ...versioned(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] })],
 );
@@ -229,6 +243,7 @@ export const patients = pgTable(
     /** The patient has said they can come at short notice (inside the 3-week reasonable-notice window). */
     shortNotice: boolean('short_notice').notNull().default(false),
     createdAt: createdAt(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -368,6 +383,7 @@ export const referrals = pgTable(
     importId: uuid('import_id'),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -539,6 +555,7 @@ export const clinicTemplates = pgTable(
     specialtyCode: text('specialty_code').notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -641,6 +658,7 @@ export const slots = pgTable(
     specialtyCode: text('specialty_code').notNull(),
     clinicianId: uuid('clinician_id'),
     locationId: uuid('location_id').notNull(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -649,6 +667,8 @@ export const slots = pgTable(
       .on(t.orgId, t.specialtyCode, t.startsAt)
       .where(sql`status = 'open' and booked + held < capacity`),
     index('slots_template_idx').on(t.orgId, t.templateId, t.sessionDate),
+    // The FHIR Slot search by start alone (any specialty or status), soonest first.
+    index('slots_start_idx').on(t.orgId, t.startsAt),
     check(
       'slots_capacity_ck',
       sql`capacity >= 1 and booked >= 0 and held >= 0 and booked + held <= capacity`,
@@ -696,6 +716,7 @@ export const appointments = pgTable(
     providerMove: text('provider_move'),
     bookedBy: text('booked_by').notNull(),
     bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -947,6 +968,7 @@ export const communications = pgTable(
     statusAt: timestamp('status_at', { withTimezone: true, mode: 'date' }),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -1065,6 +1087,7 @@ export const tasks = pgTable(
     createdAt: createdAt(),
     completedBy: text('completed_by'),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -1185,6 +1208,7 @@ export const pifuPlans = pgTable(
     lastRequestOn: date('last_request_on', { mode: 'string' }),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
+    ...versioned(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),

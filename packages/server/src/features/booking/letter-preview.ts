@@ -199,6 +199,8 @@ export async function letterPreview(
     // the slot through the detail (as it does for a short-notice offer).
     const row: CommunicationRow = {
       orgId,
+      versionId: 1,
+      lastUpdated: ctx.now,
       id: randomUUID(),
       patientId: pathway.patientId,
       pathwayId: pathway.id,

@@ -380,6 +380,8 @@ export async function bookInTx(
   const offer = { madeOn: today, offeredFor: slotDate };
   const row: AppointmentRow = {
     orgId,
+    versionId: 1,
+    lastUpdated: ctx.now,
     id: randomUUID(),
     slotId: slot.id,
     pathwayId: pathway.id,

@@ -146,6 +146,8 @@ export async function startPifu(
     const months = input.kind === 'time-limited' ? (input.months ?? null) : null;
     const row: Row = {
       orgId,
+      versionId: 1,
+      lastUpdated: ctx.now,
       id: randomUUID(),
       pathwayId,
       patientId: pathway.patientId,

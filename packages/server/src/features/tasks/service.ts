@@ -51,6 +51,8 @@ export async function createTasks(
     const def = TASK_TYPES[t.type];
     return {
       orgId,
+      versionId: 1,
+      lastUpdated: ctx.now,
       id: randomUUID(),
       type: t.type,
       status: 'open',
