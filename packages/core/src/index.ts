@@ -14,3 +14,4 @@ export * from './communications';
 export * from './policy';
 export * from './tasks';
 export * from './capacity';
+export * from './exchange';

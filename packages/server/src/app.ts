@@ -59,6 +59,7 @@ import { forecastRoutes } from './features/forecast/routes';
 import { capacityRoutes } from './features/capacity/routes';
 import { weeklyPackRoutes } from './features/weekly-pack/routes';
 import { staffMessageRoutes } from './features/staff-messages/routes';
+import { dataExchangeRoutes } from './features/data-exchange/routes';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -188,6 +189,7 @@ export async function buildApp(deps: AppDeps) {
       capacityRoutes(api, routeDeps);
       weeklyPackRoutes(api, routeDeps);
       staffMessageRoutes(api, routeDeps);
+      dataExchangeRoutes(api, routeDeps);
       staffRoutes(api, routeDeps);
       auditRoutes(api, routeDeps);
       rttRoutes(api);

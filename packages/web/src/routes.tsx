@@ -31,6 +31,7 @@ import { FindSlotPage } from './pages/booking/find-slot-page';
 import { ReceptionPage } from './pages/reception/reception-page';
 import { DashboardPage } from './pages/dashboard/dashboard-page';
 import { ForecastPage } from './pages/forecast/forecast-page';
+import { DataExchangePage } from './pages/data-exchange/data-exchange-page';
 
 /** Client-side routes. The server answers any other GET outside the API with index.html, so deep links work. */
 export function createRouter() {
@@ -76,6 +77,7 @@ export function createRouter() {
                 { path: 'reception', element: <ReceptionPage /> },
                 { path: 'dashboard', element: <DashboardPage /> },
                 { path: 'forecast', element: <ForecastPage /> },
+                { path: 'data-exchange', element: <DataExchangePage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

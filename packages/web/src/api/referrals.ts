@@ -83,8 +83,8 @@ export interface ImportDuplicate {
   message: string;
 }
 
-/** What the server found in a file: from a dry run, an import, or an import it refused. */
-export interface ImportReport {
+/** What the report of every spreadsheet import (referrals, an e-RS worklist, a PTL extract) begins with. */
+export interface ImportReportHead {
   importId: string | null;
   fileName: string;
   sheet: string | null;
@@ -93,6 +93,10 @@ export interface ImportReport {
   imported: boolean;
   rows: number;
   importedRows: number;
+}
+
+/** What the server found in a file: from a dry run, an import, or an import it refused. */
+export interface ImportReport extends ImportReportHead {
   summary: {
     rows: number;
     rowsWithProblems: number;

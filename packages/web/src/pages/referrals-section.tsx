@@ -18,6 +18,15 @@ export function ReferralsSection({ user }: { user: SessionUser }) {
             <Link to="/referrals/import">Import referrals</Link>
           </li>
         ) : null}
+        {canImport ||
+        user.permissions.includes('WaitingList.read') ||
+        user.permissions.includes('Appointment.read') ? (
+          <li>
+            <Link to="/data-exchange">
+              Import and export data: e-RS worklists, PTL extracts and downloads
+            </Link>
+          </li>
+        ) : null}
       </ul>
     </section>
   );

@@ -31,6 +31,12 @@ import type { RequestContext } from '../../auth/principal';
 import { notFound } from '../../errors';
 import { londonToday } from '../../clock';
 import { evaluatePathway } from '../pathways/service';
+import {
+  clinicOfSlot,
+  locationOfSlot,
+  pathwayOfAppointment,
+  slotOfAppointment,
+} from '../clinics/appointment-joins';
 
 /** Most appointments one read returns, newest first (a patient has tens at most). */
 export const MAX_PATIENT_APPOINTMENTS = 200;
@@ -96,11 +102,8 @@ export async function patientPathways(
               clinic: clinicTemplates.name,
             })
             .from(appointments)
-            .innerJoin(slots, and(eq(slots.orgId, appointments.orgId), eq(slots.id, appointments.slotId)))
-            .innerJoin(
-              clinicTemplates,
-              and(eq(clinicTemplates.orgId, slots.orgId), eq(clinicTemplates.id, slots.templateId)),
-            )
+            .innerJoin(slots, slotOfAppointment)
+            .innerJoin(clinicTemplates, clinicOfSlot)
             .where(
               and(
                 eq(appointments.orgId, orgId),
@@ -194,16 +197,10 @@ export async function patientAppointments(
         },
       })
       .from(appointments)
-      .innerJoin(slots, and(eq(slots.orgId, appointments.orgId), eq(slots.id, appointments.slotId)))
-      .innerJoin(
-        clinicTemplates,
-        and(eq(clinicTemplates.orgId, slots.orgId), eq(clinicTemplates.id, slots.templateId)),
-      )
-      .innerJoin(locations, and(eq(locations.orgId, slots.orgId), eq(locations.id, slots.locationId)))
-      .innerJoin(
-        pathways,
-        and(eq(pathways.orgId, appointments.orgId), eq(pathways.id, appointments.pathwayId)),
-      )
+      .innerJoin(slots, slotOfAppointment)
+      .innerJoin(clinicTemplates, clinicOfSlot)
+      .innerJoin(locations, locationOfSlot)
+      .innerJoin(pathways, pathwayOfAppointment)
       .innerJoin(
         specialties,
         and(eq(specialties.orgId, pathways.orgId), eq(specialties.code, pathways.specialtyCode)),

@@ -3,7 +3,7 @@
  * (`POST /referrals/imports`, all rows or none, with a dry run), the triage worklist and the triage outcome.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CLINIC_TYPES,
@@ -15,16 +15,26 @@ import {
   type ReferralField,
 } from '@pathflow/core';
 import type { RouteDeps } from '../../app';
-import { invalid } from '../../errors';
 import { contextOf } from '../../http/auth';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemResponse } from '../openapi/problem-schema';
-import { MAX_IMPORT_FILE_BYTES } from './import/read-file';
+import { problemResponse } from '../openapi/problem-schema';
 import { importReferrals } from './import/import';
 import { createReferral, getReferral, listReferrals, triageReferral } from './service';
 import { listImports } from './import/check';
+import {
+  DryRun,
+  DuplicatesSchema,
+  Literals,
+  UPLOAD_BODY_LIMIT,
+  columnMapping,
+  duplicateProperties,
+  importReportSchema,
+  importResponses,
+  problemWith,
+  sheetProperty,
+  uploadFileProperties,
+} from './import/schemas';
+import { decodedBody } from './import/upload';
 import { IsoDate, Nullable, Uuid, PageOffset } from '../../http/schemas';
-
-const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 /** Loose on purpose: core's intake rules check every field and say what is wrong in plain English. */
 const text = (maxLength: number, description?: string) =>
@@ -99,99 +109,31 @@ const ReferralSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-const Field = Type.String({ enum: [...REFERRAL_FIELDS] });
-const ImportReportSchema = Type.Object({
-  importId: Nullable(Uuid),
-  fileName: Type.String(),
-  sheet: Nullable(Type.String()),
-  dryRun: Type.Boolean(),
-  imported: Type.Boolean({ description: 'True only when every row was imported' }),
-  rows: Type.Integer(),
-  importedRows: Type.Integer(),
-  summary: Type.Object({
-    rows: Type.Integer(),
-    rowsWithProblems: Type.Integer(),
-    problems: Type.Integer(),
-    blockingDuplicates: Type.Integer(),
-    message: Type.String(),
-  }),
-  problems: Type.Array(
-    Type.Object({
-      row: Type.Integer({ description: 'Spreadsheet row (the header row for problems with the columns)' }),
-      column: Nullable(Type.String({ description: 'The column header as written in the file' })),
-      field: Nullable(Field),
-      message: Type.String(),
-    }),
-  ),
-  duplicates: Type.Array(
-    Type.Object({
-      row: Type.Integer(),
-      kind: Literals(DUPLICATE_KINDS),
-      withRow: Type.Optional(Type.Integer()),
-      existing: Type.Optional(Type.Boolean()),
-      column: Nullable(Type.String()),
-      allowed: Type.Boolean({ description: 'Confirmed as a separate referral (allowDuplicateRows)' }),
-      message: Type.String(),
-    }),
-  ),
-  columns: Type.Record(Type.String(), Type.String(), {
-    description: 'The header, as written in the file, of each field found',
-  }),
-  ignoredColumns: Type.Array(Type.String()),
+const ImportReportSchema = importReportSchema({
+  counts: { blockingDuplicates: Type.Integer() },
+  fields: REFERRAL_FIELDS,
+  column: 'The column header as written in the file',
+  columns: 'The header, as written in the file, of each field found',
+  beforeColumns: { duplicates: DuplicatesSchema },
+  after: {},
 });
-
-/**
- * A problem+json response with extension members: the shared Problem schema and the members, so that they
- * are documented and sent (fast-json-stringify sends only declared properties).
- */
-const problemWith = (description: string, extension: Record<string, TSchema>) => ({
-  description,
-  content: {
-    [PROBLEM_CONTENT_TYPE]: {
-      schema: Type.Intersect([Type.Ref(ProblemSchema), Type.Object(extension)]),
-    },
-  },
-});
-
-const ColumnName = Type.Optional(Type.String({ minLength: 1, maxLength: 100 }));
-const mappingProperties = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, ColumnName])) as Record<
-  ReferralField,
-  typeof ColumnName
->;
 
 const ImportBody = Type.Object(
   {
-    fileName: Type.String({ minLength: 1, maxLength: 200, description: 'Ends .csv or .xlsx' }),
-    content: Type.String({
-      minLength: 1,
-      // Base64 of a 5 MB file.
-      maxLength: Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4,
-      contentEncoding: 'base64',
-      description: 'The file, base64-encoded (5 MB at most, 20,000 rows)',
-    }),
-    mapping: Type.Optional(
-      Type.Object(mappingProperties, {
-        additionalProperties: false,
-        description:
-          'The column header for each field, where the file does not use the usual ones (e.g. { "nhsNumber": "NHS No" })',
-      }),
+    ...uploadFileProperties,
+    mapping: columnMapping<ReferralField>(
+      REFERRAL_FIELDS,
+      1,
+      'The column header for each field, where the file does not use the usual ones (e.g. { "nhsNumber": "NHS No" })',
     ),
-    sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    dryRun: Type.Optional(Type.Boolean({ description: 'Check and report without importing anything' })),
-    allowDuplicateRows: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 2 }), {
-        maxItems: 20_000,
-        description: 'Rows checked by a person and confirmed as separate referrals',
-      }),
-    ),
-    duplicateWindowDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+    sheet: sheetProperty(),
+    dryRun: DryRun,
+    ...duplicateProperties,
   },
   { additionalProperties: false },
 );
 
 const Params = Type.Object({ id: Uuid });
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function referralRoutes(base: FastifyInstance, deps: RouteDeps): void {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -283,33 +225,18 @@ export function referralRoutes(base: FastifyInstance, deps: RouteDeps): void {
     '/referrals/imports',
     {
       config: { auth: 'Referral.write' },
-      // A 5 MB file in base64 with its JSON around it.
-      bodyLimit: Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4 + 512 * 1024,
+      bodyLimit: UPLOAD_BODY_LIMIT,
       schema: {
         summary: 'Import referrals from a CSV or Excel file: all rows or none',
         description:
           'Reads the file, maps its columns (the usual headers, or those given in mapping), checks every row and reports every problem with its row and column. When every row is valid all are imported in one transaction (201); otherwise none is (422 import_refused, with the report). With dryRun the file is only checked (200). Possible duplicates block the import unless their rows are listed in allowDuplicateRows.',
         tags: ['Referrals'],
         body: ImportBody,
-        response: {
-          200: ImportReportSchema,
-          201: ImportReportSchema,
-          422: problemWith('No row was imported: the report lists every problem', {
-            report: ImportReportSchema,
-          }),
-        },
+        response: importResponses(ImportReportSchema, {}),
       },
     },
     async (request, reply) => {
-      const { content, ...rest } = request.body;
-      const compact = content.replace(/\s+/g, '');
-      if (!BASE64.test(compact) || compact.length % 4 === 1) {
-        throw invalid('/body/content', 'content must be the file encoded in base64');
-      }
-      const report = await importReferrals(db, contextOf(request, deps.now), {
-        ...rest,
-        content: Buffer.from(compact, 'base64'),
-      });
+      const report = await importReferrals(db, contextOf(request, deps.now), decodedBody(request.body));
       return reply.code(report.dryRun ? 200 : 201).send(report);
     },
   );

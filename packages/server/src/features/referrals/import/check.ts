@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import {
+  DEFAULT_DUPLICATE_WINDOW_DAYS,
   formatNhsNumber,
   validateNhsNumber,
   validateReferral,
@@ -21,23 +22,58 @@ import type { RequestContext } from '../../../auth/principal';
 import { londonToday } from '../../../clock';
 
 import { existingReferrals, patientsByNhsNumber, referralContext, storeReferrals } from '../store';
+import { reportHead, unlessRefused, type UploadReportHead } from './upload';
 
-export interface ImportReport {
-  /** The stored import, when the file was imported (or refused and recorded); null for a dry run. */
-  importId: string | null;
-  fileName: string;
-  sheet: string | null;
-  dryRun: boolean;
-  /** True only when every row was imported. */
-  imported: boolean;
-  rows: number;
-  importedRows: number;
+export interface ImportReport extends UploadReportHead {
   summary: ImportValidation['summary'];
   problems: ImportProblem[];
   duplicates: ImportValidation['duplicates'];
   /** The header, as written in the file, of each field found. */
   columns: Partial<Record<ReferralField, string>>;
   ignoredColumns: string[];
+}
+
+/** How duplicates are looked for, from an import request. */
+export const duplicateOptions = (request: {
+  allowDuplicateRows?: readonly number[] | undefined;
+  duplicateWindowDays?: number | undefined;
+}) => ({
+  allowDuplicateRows: new Set(request.allowDuplicateRows ?? []),
+  duplicateWindowDays: request.duplicateWindowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS,
+});
+
+/**
+ * The report of a checked import (a dry run, or stored as `importId`); throws `import_refused` (422) carrying
+ * it when a real import has any problem.
+ */
+export function referralImportReport(
+  o: { importId: string | null; fileName: string; sheet: string | undefined; dryRun: boolean },
+  validation: ImportValidation,
+  columns: ImportReport['columns'],
+  ignoredColumns: string[],
+): ImportReport {
+  const head = reportHead({
+    ...o,
+    ok: validation.ok,
+    rows: validation.summary.rows,
+    valid: validation.valid.length,
+  });
+  return unlessRefused({
+    ...head,
+    summary: head.imported
+      ? {
+          ...validation.summary,
+          message:
+            validation.valid.length === 1
+              ? 'The referral was imported.'
+              : `All ${validation.valid.length} referrals were imported.`,
+        }
+      : validation.summary,
+    problems: validation.problems,
+    duplicates: validation.duplicates,
+    columns,
+    ignoredColumns,
+  });
 }
 
 export interface CheckedImport {
