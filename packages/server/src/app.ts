@@ -60,6 +60,9 @@ import { capacityRoutes } from './features/capacity/routes';
 import { weeklyPackRoutes } from './features/weekly-pack/routes';
 import { staffMessageRoutes } from './features/staff-messages/routes';
 import { dataExchangeRoutes } from './features/data-exchange/routes';
+import { fhirRoutes } from './features/fhir/routes';
+import { FHIR_MODULES } from './features/fhir/resources';
+import { FHIR_BASE_PATH } from './features/fhir/resource';
 
 export interface AppDeps {
   handle: DatabaseHandle;
@@ -197,6 +200,8 @@ export async function buildApp(deps: AppDeps) {
     },
     { prefix: '/api/v1' },
   );
+
+  await app.register(async (fhir) => fhirRoutes(fhir, routeDeps, FHIR_MODULES), { prefix: FHIR_BASE_PATH });
 
   await registerWebApp(app, deps.config.webDist);
   return app;

@@ -80,4 +80,21 @@ describe('resolveScopes', () => {
     expect(resolveScopes('clinician', 'system/Nonsense.read').ok).toBe(false);
     expect(resolveScopes('clinician', 'patient/Patient.read').ok).toBe(false);
   });
+
+  it('reads FHIR resource names in scopes as the permission that covers them', () => {
+    expect(resolveScopes('booking-clerk', 'system/Slot.read system/Appointment.write')).toEqual({
+      ok: true,
+      permissions: ['Clinic.read', 'Appointment.write'],
+    });
+    expect(resolveScopes('booking-clerk', 'system/ServiceRequest.write')).toEqual({
+      ok: true,
+      permissions: ['Referral.write'],
+    });
+    expect(resolveScopes('booking-clerk', 'system/Practitioner.read')).toEqual({
+      ok: true,
+      permissions: ['Organization.read'],
+    });
+    // A Slot is changed with Clinic.write, which a clinician does not have.
+    expect(resolveScopes('clinician', 'system/Slot.write').ok).toBe(false);
+  });
 });

@@ -162,6 +162,26 @@ export function scopeOf(permission: Permission): string {
   return `system/${permission}`;
 }
 
+/**
+ * FHIR resource types a client may name in a scope (`system/Slot.read`), and the permission's resource each
+ * stands for: a Slot or Schedule is read with `Clinic.read`, a ServiceRequest is a referral, and so on.
+ */
+export const FHIR_SCOPE_RESOURCES: Readonly<Record<string, string>> = {
+  Patient: 'Patient',
+  Appointment: 'Appointment',
+  Slot: 'Clinic',
+  Schedule: 'Clinic',
+  ServiceRequest: 'Referral',
+  Practitioner: 'Organization',
+  PractitionerRole: 'Organization',
+  Organization: 'Organization',
+  Location: 'Organization',
+  HealthcareService: 'Organization',
+  Task: 'Task',
+  Communication: 'Communication',
+  CarePlan: 'Patient',
+};
+
 export type ScopeResult = { ok: true; permissions: Permission[] } | { ok: false; message: string };
 
 /**
@@ -177,7 +197,8 @@ export function resolveScopes(role: Role, requested: string | undefined): ScopeR
   for (const word of words) {
     const match = /^system\/([A-Za-z*]+)\.(read|write|\*)$/.exec(word);
     if (!match) return { ok: false, message: `Scope "${word}" is not of the form system/Resource.read` };
-    const [, resource, access] = match;
+    const [, named, access] = match;
+    const resource = FHIR_SCOPE_RESOURCES[named!] ?? named;
     const wanted = PERMISSIONS.filter(
       (p) =>
         (resource === '*' || p.startsWith(`${resource}.`)) && (access === '*' || p.endsWith(`.${access}`)),

@@ -17,6 +17,7 @@ export {
   londonDateOfEpochMilliseconds,
   instantToLondon,
   londonDateTimeToInstant,
+  londonDayStartEpochMilliseconds,
 } from './london';
 export type { Disambiguation } from './london';
 export { formatUkDate, formatUkDateLong } from './format';

@@ -68,3 +68,9 @@ export function londonDateOfEpochMilliseconds(epochMilliseconds: number): string
   datesByHour.set(hour, date);
   return date;
 }
+
+/** The first instant of a London calendar day (YYYY-MM-DD), in epoch milliseconds (midnight always exists here). */
+export function londonDayStartEpochMilliseconds(isoDate: string): number {
+  return londonDateTimeToInstant(Temporal.PlainDate.from(isoDate), Temporal.PlainTime.from('00:00'))
+    .epochMilliseconds;
+}

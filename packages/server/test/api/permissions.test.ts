@@ -969,7 +969,15 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/auth/oidc/login',
   'GET /api/v1/auth/oidc/callback',
   'GET /api/v1/openapi.json',
+  'GET /fhir/R4/metadata',
+  'GET /fhir/R4/.well-known/smart-configuration',
 ];
+
+/** The FHIR API answers a refusal as an OperationOutcome, the rest of the API as problem+json. */
+const isFhir = (route: string) => route.startsWith('/fhir/');
+function refusalCode(route: string, body: { code?: string; issue?: { code: string }[] }): string | undefined {
+  return isFhir(route) ? body.issue?.[0]?.code : body.code;
+}
 
 /** A valid test-range NHS number, different for each n. */
 function freshNhsNumber(n: number): string {
@@ -1022,14 +1030,14 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
           const res = await h.app.inject({
             method: c.method,
             url: c.url(h, n),
-            headers,
+            headers: { ...headers, ...c.headers },
             payload: nextPayload(c) as object,
           });
           const label = `${role} ${how} ${c.method} ${c.route} -> ${res.statusCode} ${res.body.slice(0, 200)}`;
           if (allowed) expect(res.statusCode, label).toBeLessThan(300);
           else {
             expect(res.statusCode, label).toBe(403);
-            expect(res.json().code, label).toBe('forbidden');
+            expect(refusalCode(c.route, res.json()), label).toBe('forbidden');
           }
         }
       }
@@ -1044,7 +1052,9 @@ describe.each(ENGINES)('permission matrix on %s', (engine) => {
         payload: c.payload?.(0) as object,
       });
       expect(res.statusCode, `${c.method} ${c.route}`).toBe(401);
-      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['content-type']).toContain(
+        isFhir(c.route) ? 'application/fhir+json' : 'application/problem+json',
+      );
     }
   });
 

@@ -12,6 +12,8 @@ export interface Case {
   /** `n` counts requests across the whole matrix: the nth request may take the nth record of a pool. */
   url: (h: Harness, n: number) => string;
   payload?: (n: number) => unknown;
+  /** Headers the request needs beyond credentials (If-Match, a JSON Patch's content type). */
+  headers?: Record<string, string>;
   allowed: Role[] | 'all';
 }
 
