@@ -5,10 +5,11 @@
  * (412 when stale, 428 without, 422 when anything else changes: EX-GPC-06), Appointment search and its audit.
  * Every resource returned is validated against the FHIR R4 definitions.
  */
+import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import type { Appointment, Bundle, OperationOutcome, Schedule, Slot } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditLog } from '../../src/db/schema';
+import { appointments, auditLog, pathways } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { createHarness, type Harness } from '../support/app';
 import { createTestClinic, type TestClinic } from '../support/clinic';
@@ -230,6 +231,43 @@ describe.each(ENGINES)('booking over FHIR on %s', (engine) => {
     const res = await post(booking(late.patientId, slot, { extension: ext }));
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json<Appointment>().extension).toContainEqual(ext[0]);
+  });
+
+  it('books the one pathway of two in the specialty that has no appointment yet, or asks for basedOn', async () => {
+    const { patientId, pathwayId: first } = await patientFirstInTurn();
+    const already = await clinic.addSlot(day(16, 11));
+    expect((await post(booking(patientId, already))).statusCode).toBe(201);
+    // A second open orthopaedic pathway for the same patient, due even earlier.
+    const second = randomUUID();
+    await h.db.db.insert(pathways).values({
+      orgId: h.fixture.orgId,
+      id: second,
+      patientId,
+      ppid: `XT1FHIR2ND${n}`,
+      ppidIssuer: h.fixture.odsCode,
+      specialtyCode: '110',
+      source: 'gp-referral',
+      priority: 'routine',
+      referralReceivedDate: '2024-01-01',
+      clockStartDate: '2024-01-01',
+      status: 'open',
+      rttRunning: true,
+      rttPeriodStart: '2024-01-01',
+    });
+    const slot = await clinic.addSlot(day(16, 12));
+    const res = await post(booking(patientId, slot));
+    expect(res.statusCode, res.body).toBe(201);
+    const [row] = await h.db.db
+      .select()
+      .from(appointments)
+      .where(eq(appointments.id, res.json<Appointment>().id!));
+    expect(row!.pathwayId).toBe(second);
+    expect(row!.pathwayId).not.toBe(first);
+    // Now both are booked: which one is meant must be said.
+    const third = await clinic.addSlot(day(16, 13));
+    const unclear = await post(booking(patientId, third));
+    expect(unclear.statusCode).toBe(422);
+    expect(unclear.json<OperationOutcome>().issue[0]!.expression).toEqual(['Appointment.basedOn']);
   });
 
   it('books once for a repeated Idempotency-Key', async () => {

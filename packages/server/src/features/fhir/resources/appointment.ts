@@ -334,8 +334,10 @@ async function pathwayFor(tx: Database, orgId: string, b: BookingRequest): Promi
   const open = await tx
     .select({
       id: pathways.id,
-      booked: sql<boolean>`exists (select 1 from appointments a where a.org_id = ${pathways.orgId}
-        and a.pathway_id = ${pathways.id} and a.status = 'booked')`,
+      // The table named in full: drizzle writes a one-table select's columns bare, which inside the subquery
+      // would mean the appointment's own org_id and id.
+      booked: sql<boolean>`exists (select 1 from appointments a where a.org_id = "pathways"."org_id"
+        and a.pathway_id = "pathways"."id" and a.status = 'booked')`,
     })
     .from(pathways)
     .where(
