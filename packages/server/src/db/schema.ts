@@ -669,6 +669,10 @@ export const slots = pgTable(
     index('slots_template_idx').on(t.orgId, t.templateId, t.sessionDate),
     // The FHIR Slot search by start alone (any specialty or status), soonest first.
     index('slots_start_idx').on(t.orgId, t.startsAt),
+    // The FHIR Slot search of one Schedule (clinic template) over a window, free slots only, soonest first.
+    index('slots_template_free_idx')
+      .on(t.orgId, t.templateId, t.startsAt)
+      .where(sql`status = 'open' and booked + held < capacity`),
     check(
       'slots_capacity_ck',
       sql`capacity >= 1 and booked >= 0 and held >= 0 and booked + held <= capacity`,

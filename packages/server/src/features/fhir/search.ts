@@ -177,6 +177,22 @@ export function checkIncludes(params: SearchParams, offered: readonly string[]):
  * the trust's local time), or a date-time to the millisecond.
  */
 export function periodOf(value: string): { from: number; to: number } {
+  const known = periods.get(value);
+  if (known) return known;
+  const period = computePeriod(value);
+  if (periods.size >= PERIODS_MAX) periods.clear();
+  periods.set(value, period);
+  return period;
+}
+
+/**
+ * Periods by value: a search's dates repeat from request to request (this week, today), and the London
+ * time-zone arithmetic is the dearest part of reading them. Bounded, emptied when full.
+ */
+const periods = new Map<string, { from: number; to: number }>();
+const PERIODS_MAX = 10_000;
+
+function computePeriod(value: string): { from: number; to: number } {
   if (value.length > 10) {
     const t = Date.parse(value);
     return { from: t, to: t + 1 };

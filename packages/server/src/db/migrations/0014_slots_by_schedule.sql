@@ -1,0 +1,1 @@
+CREATE INDEX "slots_template_free_idx" ON "slots" USING btree ("org_id","template_id","starts_at") WHERE status = 'open' and booked + held < capacity;
