@@ -20,6 +20,7 @@ describe('time module exports', () => {
         'londonDateOf',
         'londonDateOfEpochMilliseconds',
         'londonDateTimeToInstant',
+        'londonDayStartEpochMilliseconds',
         'maxDate',
         'minDate',
         'parsePlainDate',

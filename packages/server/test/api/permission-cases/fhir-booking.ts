@@ -10,7 +10,8 @@ import { appointments, clinicTemplates, locations, pathways, patients, slots } f
 import type { Harness } from '../../support/app';
 import { fromPool, type PermissionCaseSet } from './types';
 
-const SIZE = 200;
+/** Requests are counted across both engines' runs (one counter per case set): enough for both. */
+const SIZE = 400;
 const CLINIC_READERS = ['booking-clerk', 'team-leader', 'clinician', 'service-manager'] as const;
 const BOOKERS = ['booking-clerk', 'team-leader', 'clinician'] as const;
 const OUT_OF_TURN = 'https://pathflow.dev/StructureDefinition/out-of-turn-reason';
@@ -26,6 +27,9 @@ const pool = {
   toPut: [] as { id: string; resource: Record<string, unknown> }[],
   toPatch: [] as string[],
   appointmentId: '',
+  /** A slot and an appointment no request changes, for the version reads (they stay at version 1). */
+  unchangedSlotId: '',
+  unchangedAppointmentId: '',
 };
 
 async function fill(h: Harness): Promise<void> {
@@ -108,9 +112,10 @@ async function fill(h: Harness): Promise<void> {
   });
   const bookingPathways = people.map((p, i) => pathway(p.id, 'B', i));
   const freeSlots = range.map(() => slot());
+  const unchangedSlot = slot();
   // Appointments to cancel: Alice's, on pathways of their own, in one slot holding them all.
-  const holder = slot(2 * SIZE, 2 * SIZE);
-  const cancelPathways = [...range, ...range].map((i, j) =>
+  const holder = slot(2 * SIZE + 1, 2 * SIZE + 1);
+  const cancelPathways = [...range, ...range, SIZE].map((i, j) =>
     pathway(h.fixture.patients.alice, j < SIZE ? 'P' : 'Q', i),
   );
   const booked = cancelPathways.map((p) => ({
@@ -135,11 +140,13 @@ async function fill(h: Harness): Promise<void> {
   };
   await insert(patients, people);
   await insert(pathways, [...bookingPathways, ...cancelPathways]);
-  await insert(slots, [...freeSlots, holder]);
+  await insert(slots, [...freeSlots, holder, unchangedSlot]);
   await insert(appointments, booked);
   pool.slotId = freeSlots[0]!.id;
   pool.bookings = people.map((p, i) => ({ patientId: p.id, slotId: freeSlots[i]!.id }));
   pool.appointmentId = booked[0]!.id;
+  pool.unchangedSlotId = unchangedSlot.id;
+  pool.unchangedAppointmentId = booked[2 * SIZE]!.id;
   const resource = (a: (typeof booked)[number]) => ({
     resourceType: 'Appointment',
     id: a.id,
@@ -172,7 +179,7 @@ async function fill(h: Harness): Promise<void> {
     ],
   });
   pool.toPut = booked.slice(0, SIZE).map((a) => ({ id: a.id, resource: resource(a) }));
-  pool.toPatch = booked.slice(SIZE).map((a) => a.id);
+  pool.toPatch = booked.slice(SIZE, 2 * SIZE).map((a) => a.id);
 }
 
 const set: PermissionCaseSet = {
@@ -211,8 +218,7 @@ const set: PermissionCaseSet = {
     {
       method: 'GET',
       route: '/fhir/R4/Slot/:id/_history/:vid',
-      // The last free slot of the pool: no request books it, so it stays at version 1.
-      url: () => `/fhir/R4/Slot/${pool.bookings[SIZE - 1]!.slotId}/_history/1`,
+      url: () => `/fhir/R4/Slot/${pool.unchangedSlotId}/_history/1`,
       allowed: [...CLINIC_READERS],
     },
     {
@@ -230,7 +236,7 @@ const set: PermissionCaseSet = {
     {
       method: 'GET',
       route: '/fhir/R4/Appointment/:id/_history/:vid',
-      url: () => `/fhir/R4/Appointment/${pool.toPatch[SIZE - 1]!}/_history/1`,
+      url: () => `/fhir/R4/Appointment/${pool.unchangedAppointmentId}/_history/1`,
       allowed: [...CLINIC_READERS],
     },
     {
@@ -238,7 +244,8 @@ const set: PermissionCaseSet = {
       route: '/fhir/R4/Appointment',
       url: () => '/fhir/R4/Appointment',
       payload: (n) => {
-        const b = pool.bookings[n]!;
+        const b = pool.bookings[n];
+        if (!b) throw new Error(`The booking pool holds ${SIZE}; request ${n} needs more`);
         return {
           resourceType: 'Appointment',
           status: 'booked',
