@@ -333,7 +333,8 @@ export async function runBookingBench(): Promise<void> {
       const backends = (
         await queryRows<{ pid: number }>(
           db,
-          sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+          sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+            and backend_type = 'client backend'`,
         )
       ).map((r) => r.pid);
       const queries = countQueries();

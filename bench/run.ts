@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the project's reproducible benchmarks, each printing its figures beside an anchor measured in
- * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox`, `-- web`, `-- allocation` or `-- forecast` runs one of them. Benchmarks report; they never fail because a machine is slow.
+ * the same run on the same machine. `npm run bench -- rtt`, `-- seed`, `-- ptl`, `-- booking`, `-- slots`, `-- scheduler`, `-- outbox`, `-- web`, `-- allocation`, `-- forecast` or `-- fhir` runs one of them. Benchmarks report; they never fail because a machine is slow.
  */
 import { cpus, totalmem } from 'node:os';
 import { main as runRttEngineBench } from './rtt-engine';
@@ -13,6 +13,7 @@ import { runSchedulerBench } from './scheduler';
 import { runOutboxBench } from './outbox';
 import { runWebBench } from './web';
 import { runForecastBench } from './forecast';
+import { runFhirBench } from './fhir';
 
 async function main(): Promise<void> {
   const cpu = cpus();
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${(await allocationBenchmark()).join('\n')}\n`);
   }
   if (only.length === 0 || only.includes('forecast')) await runForecastBench();
+  if (only.length === 0 || only.includes('fhir')) await runFhirBench();
 }
 
 main().catch((e: unknown) => {
