@@ -38,9 +38,7 @@ export {
   REQUIRED_PTL_COLUMNS,
   mapPtlRows,
   ppidKey,
-  ptlLookups,
-  validatePtlImport,
-} from './ptl-extract';
+} from './ptl-columns';
 export type {
   PtlField,
   PtlColumnMapping,
@@ -48,6 +46,9 @@ export type {
   PtlRecord,
   MappedPtl,
   MapPtlOptions,
+} from './ptl-columns';
+export { ptlLookups, validatePtlImport } from './ptl-extract';
+export type {
   PtlLookups,
   PtlContext,
   NewPtlPatient,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapPtlRows, ppidKey, ptlLookups, validatePtlImport, type PtlContext } from './ptl-extract';
+import { mapPtlRows, ppidKey } from './ptl-columns';
+import { ptlLookups, validatePtlImport, type PtlContext } from './ptl-extract';
 
 const HEADER = [
   'NHS number',

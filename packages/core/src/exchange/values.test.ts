@@ -10,7 +10,7 @@ import {
   splitPatientName,
 } from './values';
 import { matchColumns, pickHeading } from './columns';
-import { PTL_COLUMNS } from './ptl-extract';
+import { PTL_COLUMNS } from './ptl-columns';
 import { ERS_WORKLIST_COLUMNS } from './ers-worklist';
 
 describe('parseExchangeDate', () => {
